@@ -1,0 +1,1 @@
+"""Helpers for the retention dbt project: data generator and raw-export contract."""
