@@ -1,0 +1,33 @@
+{# Validation of raw export `customers`: one row per distinct raw row with
+   typed columns and quarantine_reason (see macro validate_export). #}
+
+-- depends_on: {{ ref('customers') }}
+{{
+    retention.validate_export(
+        relation=source('billing', 'customers'),
+        export='customers',
+        key=['customer_id'],
+        columns={
+            'customer_id': 'string',
+            'name': 'string',
+            'email': 'string',
+            'country': 'string',
+            'segment': 'string',
+            'acquisition_channel': 'string',
+            'created_at': 'timestamp',
+        },
+        required=['created_at'],
+        checks=[
+            {
+                'reason': 'invalid_format',
+                'column': 'country',
+                'when': "not " ~ retention.matches_regex('country', '^[A-Z]{2}$'),
+            },
+            {
+                'reason': 'future_timestamp',
+                'column': 'created_at',
+                'when': "created_at > " ~ retention.future_cutoff(),
+            },
+        ],
+    )
+}}

@@ -1,0 +1,71 @@
+{# Validation of raw export `invoices`: one row per distinct raw row with
+   typed columns and quarantine_reason (see macro validate_export). #}
+
+-- depends_on: {{ ref('invoices') }}
+{{
+    retention.validate_export(
+        relation=source('billing', 'invoices'),
+        export='invoices',
+        key=['invoice_id'],
+        columns={
+            'invoice_id': 'string',
+            'customer_id': 'string',
+            'subscription_id': 'string',
+            'status': 'string',
+            'currency': 'string',
+            'subtotal': 'money',
+            'discount': 'money',
+            'tax': 'money',
+            'total': 'money',
+            'issued_at': 'timestamp',
+            'due_at': 'timestamp',
+            'paid_at': 'timestamp',
+        },
+        required=['customer_id', 'status', 'currency', 'total', 'issued_at'],
+        enums={
+            'status': [
+                'draft',
+                'open',
+                'paid',
+                'uncollectible',
+                'void',
+            ],
+        },
+        currency_column='currency',
+        currencies=ref('base_reference__fx_rates'),
+        checks=[
+            {
+                'reason': 'out_of_range',
+                'column': 'total',
+                'when': "abs(total) > " ~ var('max_plausible_amount'),
+            },
+            {
+                'reason': 'out_of_range',
+                'column': 'tax',
+                'when': "tax < 0",
+            },
+            {
+                'reason': 'inconsistent_dates',
+                'column': 'due_at',
+                'when': "due_at < issued_at",
+            },
+            {
+                'reason': 'future_timestamp',
+                'column': 'issued_at',
+                'when': "issued_at > " ~ retention.future_cutoff(),
+            },
+        ],
+        references=[
+            {
+                'column': 'customer_id',
+                'relation': ref('base_billing__customers'),
+                'to': 'customer_id',
+            },
+            {
+                'column': 'subscription_id',
+                'relation': ref('base_billing__subscriptions'),
+                'to': 'subscription_id',
+            },
+        ],
+    )
+}}

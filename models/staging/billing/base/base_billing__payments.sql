@@ -1,0 +1,59 @@
+{# Validation of raw export `payments`: one row per distinct raw row with
+   typed columns and quarantine_reason (see macro validate_export). #}
+
+-- depends_on: {{ ref('payments') }}
+{{
+    retention.validate_export(
+        relation=source('billing', 'payments'),
+        export='payments',
+        key=['payment_id'],
+        columns={
+            'payment_id': 'string',
+            'invoice_id': 'string',
+            'customer_id': 'string',
+            'payment_type': 'string',
+            'status': 'string',
+            'amount': 'money',
+            'currency': 'string',
+            'created_at': 'timestamp',
+            'failure_reason': 'string',
+        },
+        required=['customer_id', 'payment_type', 'status', 'amount', 'currency', 'created_at'],
+        enums={
+            'payment_type': [
+                'charge',
+                'refund',
+            ],
+            'status': [
+                'succeeded',
+                'failed',
+            ],
+        },
+        currency_column='currency',
+        currencies=ref('base_reference__fx_rates'),
+        checks=[
+            {
+                'reason': 'out_of_range',
+                'column': 'amount',
+                'when': "amount < 0 or amount > " ~ var('max_plausible_amount'),
+            },
+            {
+                'reason': 'future_timestamp',
+                'column': 'created_at',
+                'when': "created_at > " ~ retention.future_cutoff(),
+            },
+        ],
+        references=[
+            {
+                'column': 'invoice_id',
+                'relation': ref('base_billing__invoices'),
+                'to': 'invoice_id',
+            },
+            {
+                'column': 'customer_id',
+                'relation': ref('base_billing__customers'),
+                'to': 'customer_id',
+            },
+        ],
+    )
+}}

@@ -1,0 +1,27 @@
+{# Validation of raw export `marketing_spend`: one row per distinct raw row with
+   typed columns and quarantine_reason (see macro validate_export). #}
+
+-- depends_on: {{ ref('marketing_spend') }}
+{{
+    retention.validate_export(
+        relation=source('marketing', 'marketing_spend'),
+        export='marketing_spend',
+        key=['spend_date', 'channel'],
+        columns={
+            'spend_date': 'date',
+            'channel': 'string',
+            'amount': 'money',
+            'currency': 'string',
+        },
+        required=['amount', 'currency'],
+        currency_column='currency',
+        currencies=ref('base_reference__fx_rates'),
+        checks=[
+            {
+                'reason': 'out_of_range',
+                'column': 'amount',
+                'when': "amount < 0 or amount > " ~ var('max_plausible_amount'),
+            },
+        ],
+    )
+}}
