@@ -3,7 +3,8 @@
     columns (typing and validation happen in staging). Fails with a message
     naming the export (and column) when a required export is missing, a
     column is missing, or a file cannot be read. Optional exports (commerce)
-    that are missing load as empty tables, with a warning. -#}
+    that are missing load as empty tables, with a warning; a missing
+    fx_rates falls back to the shipped reference seed. -#}
 {% macro load_raw_exports() -%}
     {%- set raw_dir = var('raw_dir', none) -%}
     {%- if not execute or not raw_dir or flags.WHICH not in ['run', 'build'] -%}
@@ -31,7 +32,19 @@
             "select file from glob('" ~ folder ~ "/" ~ export ~ ".csv') "
             ~ "union all select file from glob('" ~ folder ~ "/" ~ export
             ~ ".parquet') order by 1") -%}
-        {%- if found.rows | length == 0 -%}
+        {%- set fallback = graph.nodes.get(
+            'seed.' ~ project_name ~ '.' ~ export) if export == 'fx_rates'
+            else none -%}
+        {%- if found.rows | length == 0 and fallback is not none -%}
+            {#- the shipped reference seed, when the folder brings no rates -#}
+            {%- set path = (fallback.root_path ~ '/' ~ fallback.original_file_path)
+                | replace("'", "''") -%}
+            {%- do run_query("create or replace table raw_files." ~ export
+                ~ " as select * from read_csv('" ~ path
+                ~ "', all_varchar = true, header = true)") -%}
+            {%- do log("raw export 'fx_rates' not in " ~ raw_dir
+                ~ ": using the shipped seeds/sample/fx_rates.csv", info=true) -%}
+        {%- elif found.rows | length == 0 -%}
             {%- if not optional -%}
                 {{ exceptions.raise_compiler_error(
                     "raw export '" ~ export ~ "' not found: expected "

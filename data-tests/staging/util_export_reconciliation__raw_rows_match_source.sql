@@ -42,7 +42,8 @@ compared as (
     left join reconciliation
         on source_counts.export_name = reconciliation.export_name
 
-    where reconciliation.raw_rows is null
+    where
+        reconciliation.raw_rows is null
         or reconciliation.raw_rows != source_counts.source_rows
 
 )

@@ -4,6 +4,9 @@
    never a future period end or due date, so rebuilding the same data gives
    the same marts. #}
 
+{% set as_of_literal = ("'" ~ var('as_of_date') ~ "'")
+    if var('as_of_date') else none %}
+
 with
 
 events as (
@@ -62,13 +65,8 @@ activity as (
 latest as (
 
     select
-        {%- if var('as_of_date') %}
-        cast('{{ var("as_of_date") }}' as date) as as_of_date,
-        true as is_pinned_by_var
-        {%- else %}
-        cast(max(last_at) as date) as as_of_date,
-        false as is_pinned_by_var
-        {%- endif %}
+        cast({{ as_of_literal or 'max(last_at)' }} as date) as as_of_date,
+        {{ 'true' if as_of_literal else 'false' }} as is_pinned_by_var
 
     from activity
 

@@ -1,230 +1,43 @@
-{# One row per quarantined raw row of any export: the export, the row
-   key, the reason, the offending column and the raw values. Rows here are
-   the contract breaches that did not reach staging. #}
+{# One row per quarantined raw row of any export: the export, the row key,
+   the reason, the offending column and the raw values: the contract
+   breaches that did not reach staging. #}
+
+{% set validation_models = [
+    'base_billing__customers', 'base_billing__plans',
+    'base_billing__subscriptions', 'base_billing__invoices',
+    'base_billing__invoice_line_items', 'base_billing__payments',
+    'base_product__users', 'base_product__events',
+    'base_support__tickets', 'base_support__survey_responses',
+    'base_marketing__marketing_spend', 'base_marketing__email_sends',
+    'base_commerce__orders', 'base_commerce__order_items',
+    'base_commerce__returns', 'base_commerce__checkouts',
+    'base_reference__fx_rates',
+] %}
 
 with
 
-customers as (
+{% for model_name in validation_models %}
+{{ model_name }} as (
 
-    select * from {{ ref('base_billing__customers') }}
+    select
+        export_name,
+        row_key,
+        quarantine_reason,
+        raw_values,
+        copies
 
-    where quarantine_reason is not null
-
-),
-
-invoice_line_items as (
-
-    select * from {{ ref('base_billing__invoice_line_items') }}
-
-    where quarantine_reason is not null
-
-),
-
-invoices as (
-
-    select * from {{ ref('base_billing__invoices') }}
+    from {{ ref(model_name) }}
 
     where quarantine_reason is not null
 
 ),
 
-payments as (
-
-    select * from {{ ref('base_billing__payments') }}
-
-    where quarantine_reason is not null
-
-),
-
-plans as (
-
-    select * from {{ ref('base_billing__plans') }}
-
-    where quarantine_reason is not null
-
-),
-
-subscriptions as (
-
-    select * from {{ ref('base_billing__subscriptions') }}
-
-    where quarantine_reason is not null
-
-),
-
-checkouts as (
-
-    select * from {{ ref('base_commerce__checkouts') }}
-
-    where quarantine_reason is not null
-
-),
-
-order_items as (
-
-    select * from {{ ref('base_commerce__order_items') }}
-
-    where quarantine_reason is not null
-
-),
-
-orders as (
-
-    select * from {{ ref('base_commerce__orders') }}
-
-    where quarantine_reason is not null
-
-),
-
-returns as (
-
-    select * from {{ ref('base_commerce__returns') }}
-
-    where quarantine_reason is not null
-
-),
-
-email_sends as (
-
-    select * from {{ ref('base_marketing__email_sends') }}
-
-    where quarantine_reason is not null
-
-),
-
-marketing_spend as (
-
-    select * from {{ ref('base_marketing__marketing_spend') }}
-
-    where quarantine_reason is not null
-
-),
-
-events as (
-
-    select * from {{ ref('base_product__events') }}
-
-    where quarantine_reason is not null
-
-),
-
-users as (
-
-    select * from {{ ref('base_product__users') }}
-
-    where quarantine_reason is not null
-
-),
-
-fx_rates as (
-
-    select * from {{ ref('base_reference__fx_rates') }}
-
-    where quarantine_reason is not null
-
-),
-
-survey_responses as (
-
-    select * from {{ ref('base_support__survey_responses') }}
-
-    where quarantine_reason is not null
-
-),
-
-tickets as (
-
-    select * from {{ ref('base_support__tickets') }}
-
-    where quarantine_reason is not null
-
-),
-
+{% endfor %}
 unioned as (
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from customers
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from invoice_line_items
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from invoices
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from payments
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from plans
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from subscriptions
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from checkouts
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from order_items
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from orders
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from returns
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from email_sends
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from marketing_spend
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from events
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from users
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from fx_rates
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from survey_responses
-
-    union all
-
-    select export_name, row_key, quarantine_reason, raw_values, copies
-    from tickets
-
+    {% for model_name in validation_models %}
+    select * from {{ model_name }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 split as (

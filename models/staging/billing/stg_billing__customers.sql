@@ -1,5 +1,5 @@
-{# Staged `customers`: one row per customer account (the paying company). Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `customers`: one row per customer account (the paying company).
+   Rows that break the contract are in util_quarantined_rows instead. #}
 
 with
 

@@ -1,5 +1,5 @@
-{# Staged `invoice_line_items`: one row per invoice line. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `invoice_line_items`: one row per invoice line. Rows that break the
+   contract are in util_quarantined_rows instead. #}
 
 with
 

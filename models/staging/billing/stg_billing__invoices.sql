@@ -1,5 +1,5 @@
-{# Staged `invoices`: one row per invoice. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `invoices`: one row per invoice. Rows that break the contract are
+   in util_quarantined_rows instead. #}
 
 with
 

@@ -1,5 +1,5 @@
-{# Staged `plans`: one row per price plan (tier x billing period x currency). Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `plans`: one row per price plan (tier x billing period x currency).
+   Rows that break the contract are in util_quarantined_rows instead. #}
 
 with
 

@@ -1,5 +1,6 @@
-{# Staged `subscriptions`: one row per subscription (a customer's contract for one plan). Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `subscriptions`: one row per subscription (a customer's contract
+   for one plan). Rows that break the contract are in util_quarantined_rows
+   instead. #}
 
 with
 

@@ -1,5 +1,6 @@
-{# Staged `checkouts`: one row per checkout started (with the order it led to, if any). Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `checkouts`: one row per checkout started (with the order it led
+   to, if any). Rows that break the contract are in util_quarantined_rows
+   instead. #}
 
 with
 

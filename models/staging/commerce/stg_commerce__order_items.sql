@@ -1,5 +1,5 @@
-{# Staged `order_items`: one row per order line. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `order_items`: one row per order line. Rows that break the contract
+   are in util_quarantined_rows instead. #}
 
 with
 

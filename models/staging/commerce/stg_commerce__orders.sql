@@ -1,5 +1,5 @@
-{# Staged `orders`: one row per one-off order. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `orders`: one row per one-off order. Rows that break the contract
+   are in util_quarantined_rows instead. #}
 
 with
 

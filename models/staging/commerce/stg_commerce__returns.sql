@@ -1,5 +1,5 @@
-{# Staged `returns`: one row per product return. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `returns`: one row per product return. Rows that break the contract
+   are in util_quarantined_rows instead. #}
 
 with
 

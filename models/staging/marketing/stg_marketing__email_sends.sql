@@ -1,5 +1,5 @@
-{# Staged `email_sends`: one row per marketing email sent to a user. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `email_sends`: one row per marketing email sent to a user. Rows
+   that break the contract are in util_quarantined_rows instead. #}
 
 with
 

@@ -1,5 +1,6 @@
-{# Staged `marketing_spend`: one row per day and marketing channel: acquisition spend. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `marketing_spend`: one row per day and marketing channel:
+   acquisition spend. Rows that break the contract are in
+   util_quarantined_rows instead. #}
 
 with
 

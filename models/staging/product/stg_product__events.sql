@@ -1,5 +1,5 @@
-{# Staged `events`: one row per product event. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `events`: one row per product event. Rows that break the contract
+   are in util_quarantined_rows instead. #}
 
 with
 

@@ -1,5 +1,5 @@
-{# Staged `users`: one row per product user (a person in a customer account). Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `users`: one row per product user (a person in a customer account).
+   Rows that break the contract are in util_quarantined_rows instead. #}
 
 with
 

@@ -1,5 +1,6 @@
-{# Staged `fx_rates`: one row per day and currency: the rate to convert one unit into USD. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `fx_rates`: one row per day and currency: the rate to convert one
+   unit into USD. Rows that break the contract are in util_quarantined_rows
+   instead. #}
 
 with
 

@@ -1,5 +1,5 @@
-{# Staged `survey_responses`: one row per survey answer (NPS, CSAT or CES). Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `survey_responses`: one row per survey answer (NPS, CSAT or CES).
+   Rows that break the contract are in util_quarantined_rows instead. #}
 
 with
 

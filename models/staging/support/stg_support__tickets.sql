@@ -1,5 +1,5 @@
-{# Staged `tickets`: one row per support ticket. Rows that break
-   the contract are in util_quarantined_rows instead. #}
+{# Staged `tickets`: one row per support ticket. Rows that break the contract
+   are in util_quarantined_rows instead. #}
 
 with
 

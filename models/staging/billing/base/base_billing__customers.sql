@@ -1,5 +1,5 @@
-{# Validation of raw export `customers`: one row per distinct raw row with
-   typed columns and quarantine_reason (see macro validate_export). #}
+{# Validation of raw export `customers`: one row per distinct
+   raw row, typed, with quarantine_reason (see macro validate_export). #}
 
 -- depends_on: {{ ref('customers') }}
 {{
@@ -21,7 +21,10 @@
             {
                 'reason': 'invalid_format',
                 'column': 'country',
-                'when': "not " ~ retention.matches_regex('country', '^[A-Z]{2}$'),
+                'when': (
+                    "not "
+                    ~ retention.matches_regex('country', '^[A-Z]{2}$')
+                ),
             },
             {
                 'reason': 'future_timestamp',

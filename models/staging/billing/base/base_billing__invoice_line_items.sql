@@ -1,5 +1,5 @@
-{# Validation of raw export `invoice_line_items`: one row per distinct raw row with
-   typed columns and quarantine_reason (see macro validate_export). #}
+{# Validation of raw export `invoice_line_items`: one row per distinct
+   raw row, typed, with quarantine_reason (see macro validate_export). #}
 
 -- depends_on: {{ ref('invoice_line_items') }}
 {{
@@ -40,7 +40,11 @@
             {
                 'reason': 'missing_value',
                 'column': 'period_start',
-                'when': "line_type in ('subscription', 'proration') and (period_start is null or period_end is null)",
+                'when': (
+                    "line_type in ('subscription', 'proration') "
+                    ~ "and (period_start is null or period_end is "
+                    ~ "null)"
+                ),
             },
             {
                 'reason': 'invalid_period',

@@ -1,5 +1,5 @@
-{# Validation of raw export `payments`: one row per distinct raw row with
-   typed columns and quarantine_reason (see macro validate_export). #}
+{# Validation of raw export `payments`: one row per distinct
+   raw row, typed, with quarantine_reason (see macro validate_export). #}
 
 -- depends_on: {{ ref('payments') }}
 {{
@@ -18,7 +18,14 @@
             'created_at': 'timestamp',
             'failure_reason': 'string',
         },
-        required=['customer_id', 'payment_type', 'status', 'amount', 'currency', 'created_at'],
+        required=[
+            'customer_id',
+            'payment_type',
+            'status',
+            'amount',
+            'currency',
+            'created_at',
+        ],
         enums={
             'payment_type': [
                 'charge',
@@ -35,7 +42,10 @@
             {
                 'reason': 'out_of_range',
                 'column': 'amount',
-                'when': "amount < 0 or amount > " ~ var('max_plausible_amount'),
+                'when': (
+                    "amount < 0 or amount > "
+                    ~ var('max_plausible_amount')
+                ),
             },
             {
                 'reason': 'future_timestamp',

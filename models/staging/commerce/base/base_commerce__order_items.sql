@@ -1,5 +1,5 @@
-{# Validation of raw export `order_items`: one row per distinct raw row with
-   typed columns and quarantine_reason (see macro validate_export). #}
+{# Validation of raw export `order_items`: one row per distinct
+   raw row, typed, with quarantine_reason (see macro validate_export). #}
 
 -- depends_on: {{ ref('order_items') }}
 {{
@@ -24,7 +24,10 @@
             {
                 'reason': 'out_of_range',
                 'column': 'unit_price',
-                'when': "unit_price < 0 or unit_price > " ~ var('max_plausible_amount'),
+                'when': (
+                    "unit_price < 0 or unit_price > "
+                    ~ var('max_plausible_amount')
+                ),
             },
         ],
         references=[

@@ -1,5 +1,5 @@
-{# Validation of raw export `orders`: one row per distinct raw row with
-   typed columns and quarantine_reason (see macro validate_export). #}
+{# Validation of raw export `orders`: one row per distinct
+   raw row, typed, with quarantine_reason (see macro validate_export). #}
 
 -- depends_on: {{ ref('orders') }}
 {{
@@ -30,7 +30,10 @@
             {
                 'reason': 'out_of_range',
                 'column': 'amount',
-                'when': "amount < 0 or amount > " ~ var('max_plausible_amount'),
+                'when': (
+                    "amount < 0 or amount > "
+                    ~ var('max_plausible_amount')
+                ),
             },
             {
                 'reason': 'future_timestamp',

@@ -1,5 +1,5 @@
-{# Validation of raw export `users`: one row per distinct raw row with
-   typed columns and quarantine_reason (see macro validate_export). #}
+{# Validation of raw export `users`: one row per distinct
+   raw row, typed, with quarantine_reason (see macro validate_export). #}
 
 -- depends_on: {{ ref('users') }}
 {{

@@ -1,5 +1,5 @@
-{# Validation of raw export `fx_rates`: one row per distinct raw row with
-   typed columns and quarantine_reason (see macro validate_export). #}
+{# Validation of raw export `fx_rates`: one row per distinct
+   raw row, typed, with quarantine_reason (see macro validate_export). #}
 
 -- depends_on: {{ ref('fx_rates') }}
 {{
@@ -17,7 +17,10 @@
             {
                 'reason': 'invalid_format',
                 'column': 'currency',
-                'when': "not " ~ retention.matches_regex('currency', '^[A-Z]{3}$'),
+                'when': (
+                    "not "
+                    ~ retention.matches_regex('currency', '^[A-Z]{3}$')
+                ),
             },
             {
                 'reason': 'out_of_range',

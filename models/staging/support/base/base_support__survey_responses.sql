@@ -1,5 +1,5 @@
-{# Validation of raw export `survey_responses`: one row per distinct raw row with
-   typed columns and quarantine_reason (see macro validate_export). #}
+{# Validation of raw export `survey_responses`: one row per distinct
+   raw row, typed, with quarantine_reason (see macro validate_export). #}
 
 -- depends_on: {{ ref('survey_responses') }}
 {{
@@ -28,7 +28,14 @@
             {
                 'reason': 'out_of_range',
                 'column': 'score',
-                'when': "(survey_type = 'nps' and score not between 0 and 10) or (survey_type = 'csat' and score not between 1 and 5) or (survey_type = 'ces' and score not between 1 and " ~ var('ces_scale_max') ~ ")",
+                'when': (
+                    "(survey_type = 'nps' and score not between 0"
+                    ~ " and 10) or (survey_type = 'csat' and score "
+                    ~ "not between 1 and 5) or (survey_type = 'ces'"
+                    ~ " and score not between 1 and "
+                    ~ var('ces_scale_max')
+                    ~ ")"
+                ),
             },
             {
                 'reason': 'future_timestamp',

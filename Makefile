@@ -1,0 +1,68 @@
+# The README's two commands: `make run` and `make test`. Both set up the
+# virtual environment from the lock file (constraints.txt) on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+TEST_WAREHOUSE := $(CURDIR)/target/test-warehouse
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+
+# make run RAW_DIR=path AS_OF=YYYY-MM-DD VARS='{key: value}'
+RAW_DIR ?=
+AS_OF ?=
+VARS ?=
+export RAW_DIR AS_OF VARS
+
+.PHONY: install run test lint conventions pytest build-sample docs bench \
+	generate clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Build the marts on embedded DuckDB (sample data, or RAW_DIR), publish
+## them for BI tools, and write the lineage docs.
+run: $(STAMP)
+	$(BIN)/python -m retention_lib.cli run
+
+## Lint, check conventions, run the Python tests (generator, loader, bad
+## input), then build, test and publish the sample in a scratch warehouse.
+test: $(STAMP) lint conventions pytest build-sample
+
+lint: $(STAMP)
+	$(BIN)/ruff check python tests scripts
+	$(BIN)/sqlfluff lint models data-tests analyses
+
+conventions: $(STAMP)
+	DBT_TARGET=ci $(BIN)/dbt parse --quiet
+	$(BIN)/python scripts/check_conventions.py target/manifest.json
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+build-sample: $(STAMP)
+	rm -rf $(TEST_WAREHOUSE)
+	RETENTION_WAREHOUSE_DIR=$(TEST_WAREHOUSE) RAW_DIR= AS_OF= VARS= \
+		$(BIN)/python -m retention_lib.cli run
+
+docs: $(STAMP)
+	DBT_TARGET=ci $(BIN)/dbt docs generate --static
+	@echo "Lineage docs: $(CURDIR)/target/static_index.html"
+
+## Generate a larger data set (Parquet): make generate CUSTOMERS=50000
+CUSTOMERS ?= 50000
+generate: $(STAMP)
+	$(BIN)/python -m retention_lib.generator --customers $(CUSTOMERS) \
+		--format parquet --out data/generated/customers_$(CUSTOMERS)
+
+## Benchmark: generate (or reuse) a larger set, build it, print per-model
+## times and peak memory.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --customers $(CUSTOMERS)
+
+clean:
+	rm -rf target logs warehouse

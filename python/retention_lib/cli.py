@@ -1,0 +1,153 @@
+"""Command line behind `make run`: build on a working database, publish.
+
+    python -m retention_lib.cli run [--raw-dir DIR] [--as-of YYYY-MM-DD]
+                                    [--vars '{key: value}'] [--no-docs]
+
+dbt builds into <warehouse>/work.duckdb (profile target dev). Only when every
+model and test passed are the marts copied into <warehouse>/retention.duckdb
+(the file BI tools read, replaced atomically) and written as Parquet under
+<warehouse>/marts/. A failed build leaves the last published marts as they
+were. <warehouse> is $RETENTION_WAREHOUSE_DIR, default ./warehouse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+PUBLISHED_FOLDERS = ("marts", "utilities")
+STORAGE_COMPATIBILITY = "v1.1.0"
+
+
+def warehouse_dir() -> Path:
+    return Path(os.environ.get("RETENTION_WAREHOUSE_DIR", "warehouse")).resolve()
+
+
+def build_vars(raw_dir: str | None, as_of: str | None, extra: str | None) -> dict:
+    """Merge RAW_DIR, AS_OF and VARS into one dict of dbt vars."""
+    merged: dict = {}
+    if extra:
+        parsed = yaml.safe_load(extra)
+        if not isinstance(parsed, dict):
+            raise SystemExit(f"VARS must be a YAML mapping like '{{key: value}}', "
+                             f"got: {extra!r}")
+        merged.update(parsed)
+    if raw_dir:
+        folder = Path(raw_dir).resolve()
+        if not folder.is_dir():
+            raise SystemExit(f"RAW_DIR {raw_dir!r} is not a folder")
+        merged["raw_dir"] = str(folder)
+    if as_of:
+        merged["as_of_date"] = as_of
+    return merged
+
+
+def dbt(args: list[str], env: dict) -> int:
+    command = [str(Path(sys.executable).with_name("dbt")), *args]
+    return subprocess.call(command, cwd=PROJECT_DIR, env=env)
+
+
+def dbt_env(warehouse: Path) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR / "profiles"))
+    env["RETENTION_WAREHOUSE_DIR"] = str(warehouse)
+    env.setdefault("DBT_TARGET", "dev")
+    return env
+
+
+def published_relations(manifest_path: Path) -> list[tuple[str, str]]:
+    """(schema, name) of every enabled model under models/marts or utilities."""
+    manifest = json.loads(manifest_path.read_text())
+    out = []
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or len(node["fqn"]) < 2:
+            continue
+        if node["fqn"][1] in PUBLISHED_FOLDERS and node["config"].get("enabled", True):
+            out.append((node["schema"], node["alias"] or node["name"]))
+    return sorted(out, key=lambda rel: rel[1])
+
+
+def publish(work_db: Path, warehouse: Path, relations: list[tuple[str, str]]) -> None:
+    """Copy the relations into a new database file and Parquet folder, then
+    swap both in. Readers of the old file keep their open handle."""
+    target = warehouse / "retention.duckdb"
+    staging = warehouse / "retention.duckdb.publishing"
+    parquet_new = warehouse / "marts.publishing"
+    for leftover in (staging, parquet_new):
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        elif leftover.exists():
+            leftover.unlink()
+    parquet_new.mkdir(parents=True)
+    con = duckdb.connect(str(staging), config={
+        "storage_compatibility_version": STORAGE_COMPATIBILITY})
+    try:
+        con.execute(f"attach '{work_db}' as work (read_only)")
+        for schema, name in relations:
+            con.execute(f'create table main."{name}" as '
+                        f'select * from work."{schema}"."{name}"')
+            con.execute(f'copy main."{name}" to '
+                        f"'{parquet_new / (name + '.parquet')}' (format parquet)")
+        con.execute("detach work")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    os.replace(staging, target)
+    parquet = warehouse / "marts"
+    retired = warehouse / "marts.retired"
+    if retired.exists():
+        shutil.rmtree(retired)
+    if parquet.exists():
+        os.replace(parquet, retired)
+    os.replace(parquet_new, parquet)
+    if retired.exists():
+        shutil.rmtree(retired)
+
+
+def run(args: argparse.Namespace) -> int:
+    warehouse = warehouse_dir()
+    warehouse.mkdir(parents=True, exist_ok=True)
+    env = dbt_env(warehouse)
+    dbt_vars = build_vars(args.raw_dir, args.as_of, args.vars)
+    vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
+    code = dbt(["build", *vars_arg], env)
+    if code != 0:
+        print(f"dbt build failed (exit {code}): nothing published; the marts in "
+              f"{warehouse / 'retention.duckdb'} are the last good ones.",
+              file=sys.stderr)
+        return code
+    relations = published_relations(PROJECT_DIR / "target" / "manifest.json")
+    publish(warehouse / "work.duckdb", warehouse, relations)
+    print(f"Published {len(relations)} marts to {warehouse / 'retention.duckdb'} "
+          f"and {warehouse / 'marts'}/*.parquet")
+    if not args.no_docs:
+        code = dbt(["docs", "generate", "--static", *vars_arg], env)
+        if code != 0:
+            return code
+        print(f"Lineage docs: {PROJECT_DIR / 'target' / 'static_index.html'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build and publish the marts.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_p = sub.add_parser("run", help="dbt build, then publish if all passed")
+    run_p.add_argument("--raw-dir", default=os.environ.get("RAW_DIR") or None)
+    run_p.add_argument("--as-of", default=os.environ.get("AS_OF") or None)
+    run_p.add_argument("--vars", default=os.environ.get("VARS") or None)
+    run_p.add_argument("--no-docs", action="store_true")
+    args = parser.parse_args(argv)
+    return run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
