@@ -62,13 +62,20 @@ activity as (
 
 ),
 
+latest_activity as (
+
+    select max(last_at) as last_activity_at from activity
+
+),
+
 latest as (
 
     select
-        cast({{ as_of_literal or 'max(last_at)' }} as date) as as_of_date,
-        {{ 'true' if as_of_literal else 'false' }} as is_pinned_by_var
+        cast({{ as_of_literal or 'last_activity_at' }} as date) as as_of_date,
+        {{ 'true' if as_of_literal else 'false' }} as is_pinned_by_var,
+        cast(last_activity_at as date) as last_activity_date
 
-    from activity
+    from latest_activity
 
 )
 

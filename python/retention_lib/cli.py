@@ -32,6 +32,11 @@ def warehouse_dir() -> Path:
     return Path(os.environ.get("RETENTION_WAREHOUSE_DIR", "warehouse")).resolve()
 
 
+def target_path() -> Path:
+    """dbt's target folder (DBT_TARGET_PATH, as dbt itself reads it)."""
+    return PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
+
+
 def build_vars(raw_dir: str | None, as_of: str | None, extra: str | None) -> dict:
     """Merge RAW_DIR, AS_OF and VARS into one dict of dbt vars."""
     merged: dict = {}
@@ -125,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
               f"{warehouse / 'retention.duckdb'} are the last good ones.",
               file=sys.stderr)
         return code
-    relations = published_relations(PROJECT_DIR / "target" / "manifest.json")
+    relations = published_relations(target_path() / "manifest.json")
     publish(warehouse / "work.duckdb", warehouse, relations)
     print(f"Published {len(relations)} marts to {warehouse / 'retention.duckdb'} "
           f"and {warehouse / 'marts'}/*.parquet")
@@ -133,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
         code = dbt(["docs", "generate", "--static", *vars_arg], env)
         if code != 0:
             return code
-        print(f"Lineage docs: {PROJECT_DIR / 'target' / 'static_index.html'}")
+        print(f"Lineage docs: {target_path() / 'static_index.html'}")
     return 0
 
 

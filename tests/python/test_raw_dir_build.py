@@ -1,0 +1,270 @@
+"""dbt builds on a folder of raw exports (RAW_DIR): bad rows injected into a
+generated set end in quarantine under the right reason, reconciliation
+holds, AS_OF pins as_of_date; a bad folder fails with a clear error; a
+failed build publishes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from conftest import run_cli
+
+from retention_lib.contract import EXPORTS
+
+pytestmark = pytest.mark.dbt
+
+# (export, marker or key, reason, column). A marker identifies rows whose key
+# is missing (matched in raw_values instead of row_key).
+EXPECTED = [
+    ("customers", "marker:INJ-missing-key", "missing_key", "customer_id"),
+    ("customers", "cus_dup", "duplicate_key", "customer_id"),
+    ("customers", "cus_badts", "unparseable", "created_at"),
+    ("customers", "cus_impossible", "unparseable", "created_at"),
+    ("customers", "cus_country", "invalid_format", "country"),
+    ("customers", "cus_future", "future_timestamp", "created_at"),
+    ("customers", "cus_nocreated", "missing_value", "created_at"),
+    ("invoices", "inv_ccy", "unknown_currency", "currency"),
+    ("invoices", "inv_comma", "unparseable", "total"),
+    ("invoices", "inv_status", "invalid_enum", "status"),
+    ("invoices", "inv_absurd", "out_of_range", "total"),
+    ("invoices", "inv_orphan", "orphan_reference", "customer_id"),
+    ("invoice_line_items", "li_cascade", "orphan_reference", "invoice_id"),
+    ("invoice_line_items", "li_period", "invalid_period", "period_end"),
+    ("invoice_line_items", "li_type", "invalid_enum", "line_type"),
+    ("payments", "pay_negative", "out_of_range", "amount"),
+    ("payments", "pay_type", "invalid_enum", "payment_type"),
+    ("subscriptions", "sub_seats", "unparseable", "quantity"),
+    ("events", "evt_orphan", "orphan_reference", "user_id"),
+    ("events", "evt_notime", "missing_value", "occurred_at"),
+    ("tickets", "tkt_priority", "invalid_enum", "priority"),
+    ("survey_responses", "rsp_nps11", "out_of_range", "score"),
+    ("survey_responses", "rsp_csat0", "out_of_range", "score"),
+    ("survey_responses", "rsp_text", "unparseable", "score"),
+    ("email_sends", "snd_bool", "unparseable", "delivered"),
+    ("marketing_spend", "2025-01-15|paid_search", "duplicate_key",
+     "spend_date+channel"),
+    ("fx_rates", "2025-01-15|JPY", "out_of_range", "rate_to_usd"),
+]
+PARQUET_EXPORTS = ("events", "invoices", "plans", "fx_rates")
+
+
+def add_rows(frames: dict[str, pd.DataFrame], export: str, rows: list[dict]):
+    frame = frames[export]
+    new = pd.DataFrame([{**frame.iloc[0].to_dict(), **row} for row in rows])
+    frames[export] = pd.concat([frame, new], ignore_index=True)
+
+
+def inject(frames: dict[str, pd.DataFrame]) -> None:
+    """Append one bad row per case of EXPECTED (plus the exact duplicate and
+    the tz-offset row, which must be staged)."""
+    first_customer = frames["customers"].iloc[0]
+    add_rows(frames, "customers", [
+        {"customer_id": "", "name": "INJ-missing-key"},
+        {"customer_id": "cus_dup", "name": "A"},
+        {"customer_id": "cus_dup", "name": "B"},
+        {"customer_id": "cus_badts", "created_at": "yesterday"},
+        {"customer_id": "cus_impossible", "created_at": "2024-02-30T10:00:00Z"},
+        {"customer_id": "cus_country", "country": "usa"},
+        {"customer_id": "cus_future", "created_at": "2999-01-01T00:00:00Z"},
+        {"customer_id": "cus_nocreated", "created_at": ""},
+    ])
+    # an exact duplicate of an existing row: collapsed, counted, staged once
+    frames["customers"] = pd.concat(
+        [frames["customers"], first_customer.to_frame().T], ignore_index=True)
+    add_rows(frames, "invoices", [
+        {"invoice_id": "inv_ccy", "currency": "XYZ"},
+        {"invoice_id": "inv_comma", "total": "12,50"},
+        {"invoice_id": "inv_status", "status": "settled"},
+        {"invoice_id": "inv_absurd", "total": "999999999999.00"},
+        {"invoice_id": "inv_orphan", "customer_id": "cus_nope"},
+    ])
+    add_rows(frames, "invoice_line_items", [
+        {"line_item_id": "li_cascade", "invoice_id": "inv_ccy"},
+        {"line_item_id": "li_period", "period_start": "2025-02-01T00:00:00Z",
+         "period_end": "2025-01-01T00:00:00Z"},
+        {"line_item_id": "li_type", "line_type": "tax"},
+    ])
+    add_rows(frames, "payments", [
+        {"payment_id": "pay_negative", "amount": "-5.00"},
+        {"payment_id": "pay_type", "payment_type": "chargeback"},
+    ])
+    add_rows(frames, "subscriptions", [
+        {"subscription_id": "sub_seats", "quantity": "2.5"}])
+    add_rows(frames, "events", [
+        {"event_id": "evt_orphan", "user_id": "usr_nope"},
+        {"event_id": "evt_notime", "occurred_at": ""},
+    ])
+    add_rows(frames, "tickets", [
+        {"ticket_id": "tkt_priority", "priority": "critical"}])
+    add_rows(frames, "survey_responses", [
+        {"response_id": "rsp_nps11", "survey_type": "nps", "score": "11"},
+        {"response_id": "rsp_csat0", "survey_type": "csat", "score": "0"},
+        {"response_id": "rsp_text", "survey_type": "nps", "score": "ten"},
+    ])
+    add_rows(frames, "email_sends", [
+        {"send_id": "snd_bool", "delivered": "maybe"}])
+    add_rows(frames, "marketing_spend", [
+        {"spend_date": "2025-01-15", "channel": "paid_search", "amount": "1.00"}])
+    add_rows(frames, "fx_rates", [
+        {"rate_date": "2025-01-15", "currency": "JPY", "rate_to_usd": "-0.01"}])
+    # valid: an ISO timestamp with an offset is converted to UTC and staged
+    add_rows(frames, "orders", [
+        {"order_id": "ord_offset", "ordered_at": "2025-03-01T10:00:00+02:00"}])
+
+
+def write_folder(frames: dict[str, pd.DataFrame], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for export, frame in frames.items():
+        if export in PARQUET_EXPORTS:
+            table = pa.Table.from_pandas(
+                frame.replace("", None), preserve_index=False,
+                schema=pa.schema([(c, pa.string()) for c in frame.columns]))
+            pq.write_table(table, folder / f"{export}.parquet")
+        else:
+            frame.to_csv(folder / f"{export}.csv", index=False)
+
+
+def read_frames(folder: Path) -> dict[str, pd.DataFrame]:
+    return {export: pd.read_csv(folder / f"{export}.csv", dtype=str,
+                                keep_default_na=False)
+            for export in EXPORTS}
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def injected(small_csv_set, tmp_path_factory) -> Path:
+    frames = read_frames(small_csv_set)
+    inject(frames)
+    folder = tmp_path_factory.mktemp("raw_injected")
+    write_folder(frames, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def published(injected, tmp_path_factory):
+    """One successful build on the injected folder (threshold relaxed)."""
+    warehouse = tmp_path_factory.mktemp("warehouse")
+    target = tmp_path_factory.mktemp("target")
+    result = run_cli(warehouse, target, raw_dir=injected, as_of="2025-12-31",
+                     dbt_vars="{quarantine_max_share: 0.5}")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return warehouse, target, result
+
+
+def test_every_injected_row_is_quarantined_under_its_reason(published):
+    warehouse, _, result = published
+    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    rows = con.execute("""select export_name, row_key, reason, column_name,
+                                 raw_values from util_quarantined_rows""").fetchall()
+    found = {}
+    for export, key, reason, column, raw in rows:
+        found.setdefault((export, key), set()).add((reason, column))
+        if key is None:
+            marker = raw.split("name=")[1].split(";")[0] if "name=" in raw else ""
+            found.setdefault((export, f"marker:{marker}"), set()).add(
+                (reason, column))
+    for export, key, reason, column in EXPECTED:
+        assert (reason, column) in found.get((export, key), set()), (
+            export, key, found.get((export, key)))
+    injected_keys = {(e, k) for e, k, _, _ in EXPECTED}
+    unexpected = {k for k in found if k not in injected_keys and k[1] is not None
+                  and not k[1].startswith("marker:")}
+    assert unexpected == set(), "quarantined rows nobody injected"
+    # warnings name the export and reason
+    assert "WARNING: quarantined" in result.stdout
+    assert "of export 'invoices': unknown_currency (currency)" in result.stdout
+
+
+def test_reconciliation_holds_and_duplicates_are_counted(published, injected):
+    warehouse, _, _ = published
+    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    recon = {r[0]: r[1:] for r in con.execute(
+        """select export_name, raw_rows, staged_rows, quarantined_rows,
+                  duplicate_rows_removed from util_export_reconciliation""").fetchall()}
+    for export in EXPORTS:
+        raw, staged, quarantined, dupes = recon[export]
+        path = next(injected.glob(f"{export}.*"))
+        file_rows = duckdb.connect().execute(
+            f"select count(*) from '{path}'").fetchone()[0]
+        assert raw == file_rows == staged + quarantined + dupes, export
+    assert recon["customers"][3] == 1  # the exact duplicate
+
+
+def test_as_of_pins_the_date_and_offsets_convert_to_utc(published):
+    warehouse, _, _ = published
+    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    assert str(con.execute("select as_of_date from util_as_of_date").fetchone()[0]) \
+        == "2025-12-31"
+    work = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    ordered = work.execute("""select ordered_at from main.stg_commerce__orders
+                              where order_id = 'ord_offset'""").fetchone()[0]
+    assert str(ordered) == "2025-03-01 08:00:00"
+    work.close()
+
+
+def test_quarantine_over_threshold_fails_and_publishes_nothing(published, injected):
+    warehouse, target, _ = published
+    before = sha(warehouse / "retention.duckdb")
+    result = run_cli(warehouse, target, raw_dir=injected,
+                     dbt_vars="{quarantine_max_share: 0.001}")
+    assert result.returncode != 0
+    assert "quarantine_within_threshold" in result.stdout
+    assert "nothing published" in result.stderr
+    assert sha(warehouse / "retention.duckdb") == before
+
+
+@pytest.mark.parametrize(("breakage", "message"), [
+    ("missing_export", "raw export 'customers' not found"),
+    ("missing_column", "raw export 'users'"),
+    ("unreadable_file", "events.parquet"),
+])
+def test_bad_folder_fails_naming_export_and_column(published, small_csv_set,
+                                                   tmp_path, breakage, message):
+    warehouse, target, _ = published
+    before = sha(warehouse / "retention.duckdb")
+    folder = tmp_path / "raw"
+    shutil.copytree(small_csv_set, folder)
+    if breakage == "missing_export":
+        (folder / "customers.csv").unlink()
+    elif breakage == "missing_column":
+        frame = pd.read_csv(folder / "users.csv", dtype=str)
+        frame.drop(columns=["email"]).to_csv(folder / "users.csv", index=False)
+        message += " (" + str(folder / "users.csv") + ") is missing column 'email'"
+    else:
+        (folder / "events.csv").unlink()
+        (folder / "events.parquet").write_bytes(b"PAR1 this is not parquet")
+    result = run_cli(warehouse, target, raw_dir=folder)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert sha(warehouse / "retention.duckdb") == before
+
+
+def test_optional_commerce_exports_may_be_absent(published, small_csv_set,
+                                                tmp_path):
+    """A business without one-off orders: commerce exports missing -> empty
+    staging, build passes."""
+    _, target, _ = published
+    folder = tmp_path / "raw"
+    shutil.copytree(small_csv_set, folder)
+    for export in ("orders", "order_items", "returns", "checkouts", "fx_rates"):
+        (folder / f"{export}.csv").unlink()
+    warehouse = tmp_path / "warehouse"
+    result = run_cli(warehouse, target, raw_dir=folder)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "optional raw export 'orders' not found" in result.stdout
+    assert "using the shipped seeds/sample/fx_rates.csv" in result.stdout
+    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    staged = dict(con.execute("""select export_name, staged_rows
+                                 from util_export_reconciliation""").fetchall())
+    assert staged["orders"] == 0 and staged["fx_rates"] > 0
