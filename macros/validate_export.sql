@@ -1,6 +1,7 @@
 {#- Validation of one raw export (the body of every base_<system>__<export>
     model). One output row per distinct raw row: exact duplicate rows are
-    collapsed and counted in `copies`; every contract column is parsed from
+    collapsed and counted in `copies` (key_rows counts distinct rows sharing
+    the key); every contract column is parsed from
     text; `quarantine_reason` is NULL for a good row, else '<reason>:<column>'
     for the first rule the row breaks, in this order:
       missing_key, unparseable, missing_value, duplicate_key, invalid_enum,
@@ -58,7 +59,70 @@ known_currencies as (
 ),
 
 {% endif %}
-deduplicated as (
+{#- Exact duplicates and repeated keys are rare: rows whose key occurs once
+    pass straight through; only rows whose key repeats (or is missing) are
+    grouped on every column. Much cheaper than a window over every row. #}
+repeated_keys as (
+
+    select {{ key | join(', ') }}
+
+    from source_rows
+
+    where {{ key | join(' is not null and ') }} is not null
+
+    group by {{ key | join(', ') }}
+
+    having count(*) > 1
+
+),
+
+single_key_rows as (
+
+    select
+        {%- for col in names %}
+        source_rows.{{ col }} as raw__{{ col }},
+        {%- endfor %}
+        1 as copies,
+        1 as key_rows
+
+    from source_rows
+
+    left join repeated_keys
+        on
+        {%- for col in key %}
+            {{ 'and ' if not loop.first }}source_rows.{{ col }}
+            = repeated_keys.{{ col }}
+        {%- endfor %}
+
+    where repeated_keys.{{ key[0] }} is null
+        {%- for col in key %}
+        and source_rows.{{ col }} is not null
+        {%- endfor %}
+
+),
+
+repeated_key_rows as (
+
+    select source_rows.*
+
+    from source_rows
+
+    inner join repeated_keys
+        on
+        {%- for col in key %}
+            {{ 'and ' if not loop.first }}source_rows.{{ col }}
+            = repeated_keys.{{ col }}
+        {%- endfor %}
+
+    union all
+
+    select * from source_rows
+
+    where {{ key | join(' is null or ') }} is null
+
+),
+
+repeated_key_rows_collapsed as (
 
     select
         {%- for col in names %}
@@ -66,7 +130,7 @@ deduplicated as (
         {%- endfor %}
         count(*) as copies
 
-    from source_rows
+    from repeated_key_rows
 
     group by
         {%- for col in names %}
@@ -75,22 +139,34 @@ deduplicated as (
 
 ),
 
+deduplicated as (
+
+    select * from single_key_rows
+
+    union all
+
+    select
+        *,
+        count(*) over (
+            partition by raw__{{ key | join(', raw__') }}
+        ) as key_rows
+
+    from repeated_key_rows_collapsed
+
+),
+
 parsed as (
 
     select
+        deduplicated.*,
         {%- for col, kind in columns.items() %}
         {{ retention.parse_value('raw__' ~ col, kind) }} as {{ col }},
         {%- endfor %}
-        {{ dbt.concat(
-            ["'" ~ names[0] ~ "='", "coalesce(raw__" ~ names[0] ~ ", '')"]
-            + retention._raw_value_parts(names[1:])
-        ) }} as raw_values,
         {%- if key | length == 1 %}
         raw__{{ key[0] }} as row_key,
         {%- else %}
         {{ dbt.concat(retention._key_parts(key)) }} as row_key,
         {%- endif %}
-        copies,
         case
             {%- for col in key %}
             when raw__{{ col }} is null then 'missing_key:{{ col }}'
@@ -112,10 +188,7 @@ parsed as (
 checked as (
 
     select
-        parsed.*,
-        count(*) over (
-            partition by {{ key | join(', ') }}
-        ) as key_rows
+        parsed.*
         {%- for reference in references %},
         parent_{{ loop.index }}.parent_key as parent_{{ loop.index }}_key
         {%- endfor %}
@@ -144,8 +217,8 @@ validated as (
         row_key,
         {%- for col in names %}
         {{ col }},
+        raw__{{ col }},
         {%- endfor %}
-        raw_values,
         copies,
         case
             when parse_reason is not null then parse_reason
@@ -171,9 +244,32 @@ validated as (
 
     from checked
 
+),
+
+with_raw_values as (
+
+    {#- the raw row as text, only where it is needed: quarantined rows #}
+    select
+        export_name,
+        row_key,
+        {%- for col in names %}
+        {{ col }},
+        {%- endfor %}
+        copies,
+        quarantine_reason,
+        case
+            when quarantine_reason is not null
+                then {{ dbt.concat(
+                    ["'" ~ names[0] ~ "='", "coalesce(raw__" ~ names[0] ~ ", '')"]
+                    + retention._raw_value_parts(names[1:])
+                ) }}
+        end as raw_values
+
+    from validated
+
 )
 
-select * from validated
+select * from with_raw_values
 {%- endmacro %}
 
 

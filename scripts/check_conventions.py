@@ -85,8 +85,8 @@ def main(argv: list[str]) -> int:
     path = Path(argv[1] if len(argv) > 1 else "target/manifest.json")
     problems = check(json.loads(path.read_text()))
     for problem in problems:
-        print(f"convention: {problem}")  # noqa: T201
-    print(f"{len(problems)} convention problem(s)")  # noqa: T201
+        print(f"convention: {problem}")
+    print(f"{len(problems)} convention problem(s)")
     return 1 if problems else 0
 
 

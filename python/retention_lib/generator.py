@@ -149,7 +149,8 @@ def _str(values: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
 
 
 def _choice(rng: np.random.Generator, values, probs, size) -> np.ndarray:
-    return rng.choice(np.asarray(values), size=size, p=np.asarray(probs) / np.sum(probs))
+    weights = np.asarray(probs) / np.sum(probs)
+    return rng.choice(np.asarray(values), size=size, p=weights)
 
 
 # ---------------------------------------------------------------- plans
@@ -572,7 +573,8 @@ class _Chunk:
             "subscription_id": sub_ids,
             "customer_id": self.customer_ids.take(cust),
             "plan_id": pa.array(current_plan),
-            "quantity": pa.array(np.where(has_change, seats1, seats0)).cast(pa.string()),
+            "quantity": pa.array(np.where(has_change, seats1, seats0)).cast(
+                pa.string()),
             "status": pa.array(status_s),
             "trial_start": _ts(self.signup[cust] * DAY, ep["trial"]),
             "trial_end": _ts(t_end * DAY, ep["trial"]),
@@ -762,7 +764,8 @@ class _Chunk:
             alive = (a0 <= day) & (a1 > day) & (rng.random(len(e_cust)) < 0.5)
             idx = np.flatnonzero(alive)
             sends.append((np.full(len(idx), day), e_cust[idx],
-                          churned[idx] & (a1[idx] - day < 90), str(mo).replace("-", "")))
+                          churned[idx] & (a1[idx] - day < 90),
+                          str(mo).replace("-", "")))
         day = np.concatenate([s[0] for s in sends]) if sends else np.array([], int)
         cust = np.concatenate([s[1] for s in sends]) if sends else np.array([], int)
         risky = np.concatenate([s[2] for s in sends]) if sends else np.array([], bool)
@@ -976,7 +979,7 @@ def main(argv: list[str] | None = None) -> int:
     generate(args.out, args.customers, args.seed, args.format, args.start_date,
              args.months, args.chunk_size)
     elapsed = time.perf_counter() - began
-    print(f"wrote {args.customers} customers to {args.out} "  # noqa: T201
+    print(f"wrote {args.customers} customers to {args.out} "
           f"({args.format}) in {elapsed:.1f} s")
     return 0
 

@@ -113,7 +113,8 @@ def test_values_follow_the_contract_formats(con):
         bad = scalar(con, f"select count(*) from {export} "
                           f"where not regexp_matches({col}, '{MONEY}')")
         assert bad == 0, f"{export}.{col}"
-    fx = {r[0] for r in con.execute("select distinct currency from fx_rates").fetchall()}
+    fx = {r[0] for r in con.execute(
+        "select distinct currency from fx_rates").fetchall()}
     for export in ("plans", "invoices", "invoice_line_items", "payments", "orders"):
         used = {r[0] for r in con.execute(
             f"select distinct currency from {export}").fetchall()}

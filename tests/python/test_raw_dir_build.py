@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import run_cli
 
+from conftest import run_cli
 from retention_lib.contract import EXPORTS
 
 pytestmark = pytest.mark.dbt
