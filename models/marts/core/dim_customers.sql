@@ -45,8 +45,9 @@ final as (
         cast(customers.segment as {{ dbt.type_string() }}) as segment,
         cast(customers.acquisition_channel as {{ dbt.type_string() }})
             as acquisition_channel,
-        cast(coalesce(users_per_customer.user_count, 0) as {{ dbt.type_bigint() }})
-            as user_count,
+        cast(
+            coalesce(users_per_customer.user_count, 0) as {{ dbt.type_bigint() }}
+        ) as user_count,
         cast(customers.created_at as {{ dbt.type_timestamp() }}) as created_at,
         cast({{ dbt.date_trunc('month', 'customers.created_at') }} as date)
             as signup_month
