@@ -46,7 +46,8 @@ final as (
         cast(customers.acquisition_channel as {{ dbt.type_string() }})
             as acquisition_channel,
         cast(
-            coalesce(users_per_customer.user_count, 0) as {{ dbt.type_bigint() }}
+            coalesce(users_per_customer.user_count, 0)
+            as {{ dbt.type_bigint() }}
         ) as user_count,
         cast(customers.created_at as {{ dbt.type_timestamp() }}) as created_at,
         cast({{ dbt.date_trunc('month', 'customers.created_at') }} as date)
