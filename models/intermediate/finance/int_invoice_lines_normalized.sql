@@ -1,0 +1,245 @@
+{# One row per subscription or proration line of a paid, open or
+   uncollectible invoice: its monthly amounts in the reporting currency.
+   - Period length: exactly 1, 3 or 12 calendar months (same day of month)
+     counts as 1, 3 or 12; any other period as days / (365.25 / 12), so a
+     proration over the rest of a period contributes its full-month
+     equivalent.
+   - FX: converted once, at the rate of the start of the subscription's
+     first service period (the latest rate on or before that date), so that
+     currency movement never creates an expansion or contraction (renewals
+     of an unchanged subscription keep the same converted MRR); lines
+     without a subscription use their own period start. No rate is needed
+     for lines already in the reporting currency.
+   - Void and draft invoices, one-time charges and credits carry no MRR. #}
+
+with
+
+line_items as (
+
+    select * from {{ ref('stg_billing__invoice_line_items') }}
+
+    where line_type in ('subscription', 'proration')
+
+),
+
+invoices as (
+
+    select * from {{ ref('stg_billing__invoices') }}
+
+    where invoice_status in ('paid', 'open', 'uncollectible')
+
+),
+
+subscriptions as (
+
+    select * from {{ ref('stg_billing__subscriptions') }}
+
+),
+
+plans as (
+
+    select * from {{ ref('stg_billing__plans') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('stg_reference__fx_rates') }}
+
+),
+
+{% if var('reporting_currency') != 'USD' %}
+reporting_rates as (
+
+    select
+        rate_date,
+        rate_to_usd as reporting_rate_to_usd
+
+    from fx_rates
+
+    where currency_code = '{{ var("reporting_currency") }}'
+
+),
+
+{% endif %}
+lines as (
+
+    select
+        line_items.line_item_id,
+        line_items.invoice_id,
+        line_items.subscription_id,
+        invoices.customer_id,
+        line_items.plan_id,
+        plans.tier as plan_tier,
+        line_items.line_type,
+        line_items.currency_code,
+        line_items.amount,
+        line_items.discount_amount,
+        line_items.period_start_at,
+        line_items.period_end_at,
+        cast(
+            case
+                when line_items.subscription_id is null
+                    then line_items.period_start_at
+                else min(line_items.period_start_at) over (
+                    partition by line_items.subscription_id
+                )
+            end as date
+        ) as fx_rate_date,
+        invoices.invoice_status,
+        invoices.issued_at,
+        invoices.due_at,
+        invoices.paid_at,
+        subscriptions.canceled_at
+
+    from line_items
+
+    inner join invoices
+        on line_items.invoice_id = invoices.invoice_id
+
+    left join subscriptions
+        on line_items.subscription_id = subscriptions.subscription_id
+
+    left join plans
+        on line_items.plan_id = plans.plan_id
+
+),
+
+with_period_months as (
+
+    select
+        *,
+        case
+            {%- for months in [1, 3, 12] %}
+            when {{ dbt.dateadd('month', months, 'period_start_at') }}
+                = period_end_at
+                then {{ months }}.0
+            {%- endfor %}
+            else {{ dbt.datediff('period_start_at', 'period_end_at', 'second') }}
+                / (86400.0 * 365.25 / 12)
+        end as period_months
+
+    from lines
+
+),
+
+{#- rates are resolved once per currency and date, not per line -#}
+line_dates as (
+
+    select distinct
+        currency_code,
+        fx_rate_date
+
+    from with_period_months
+
+    where currency_code != '{{ var("reporting_currency") }}'
+
+),
+
+{#- the latest rate on or before the date, at most fx_max_staleness_days
+    old (a line without one fails the not_null test on the rate) -#}
+candidate_rates as (
+
+    select
+        line_dates.currency_code,
+        line_dates.fx_rate_date,
+        fx_rates.rate_date,
+        fx_rates.rate_to_usd,
+        row_number() over (
+            partition by line_dates.currency_code, line_dates.fx_rate_date
+            order by fx_rates.rate_date desc
+        ) as rate_rank
+
+    from line_dates
+
+    inner join fx_rates
+        on line_dates.currency_code = fx_rates.currency_code
+        and fx_rates.rate_date <= line_dates.fx_rate_date
+        and fx_rates.rate_date >= {{ dbt.dateadd(
+            'day', -var('fx_max_staleness_days'),
+            'line_dates.fx_rate_date') }}
+
+),
+
+date_rates as (
+
+    select
+        candidate_rates.currency_code,
+        candidate_rates.fx_rate_date,
+        {%- if var('reporting_currency') == 'USD' %}
+        candidate_rates.rate_to_usd as rate_to_reporting
+        {%- else %}
+        candidate_rates.rate_to_usd / reporting_rates.reporting_rate_to_usd
+            as rate_to_reporting
+        {%- endif %}
+
+    from candidate_rates
+
+    {%- if var('reporting_currency') != 'USD' %}
+
+    inner join reporting_rates
+        on candidate_rates.rate_date = reporting_rates.rate_date
+    {%- endif %}
+
+    where candidate_rates.rate_rank = 1
+
+),
+
+converted as (
+
+    select
+        with_period_months.*,
+        case
+            when
+                with_period_months.currency_code
+                = '{{ var("reporting_currency") }}'
+                then 1.0
+            else date_rates.rate_to_reporting
+        end as fx_rate_to_reporting
+
+    from with_period_months
+
+    left join date_rates
+        on with_period_months.currency_code = date_rates.currency_code
+        and with_period_months.fx_rate_date
+        = date_rates.fx_rate_date
+
+),
+
+normalized as (
+
+    select
+        line_item_id,
+        invoice_id,
+        subscription_id,
+        customer_id,
+        plan_id,
+        plan_tier,
+        line_type,
+        currency_code,
+        invoice_status,
+        cast(fx_rate_to_reporting as decimal(18, 8)) as fx_rate_to_reporting,
+        cast(period_months as decimal(18, 8)) as period_months,
+        cast(
+            {%- if var('discount_policy') == 'list' %}
+            amount
+            {%- else %}
+            (amount - coalesce(discount_amount, 0))
+            {%- endif %}
+            * fx_rate_to_reporting / period_months as decimal(18, 4)
+        ) as monthly_amount,
+        cast(
+            amount * fx_rate_to_reporting / period_months as decimal(18, 4)
+        ) as contract_monthly_amount,
+        period_start_at,
+        period_end_at,
+        issued_at,
+        due_at,
+        paid_at,
+        canceled_at
+
+    from converted
+
+)
+
+select * from normalized

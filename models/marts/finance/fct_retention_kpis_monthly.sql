@@ -1,0 +1,272 @@
+{# One row per calendar month from the first month with a paying customer
+   to the month of as_of_date: every monthly subscription-revenue metric of
+   METRICS.md section 1 under its exact name, and is_complete_period (false
+   for the month of as_of_date unless as_of_date is its last day).
+   S = paying customers at the end of m-1, E = at the end of m, N = paying
+   at the end of m but not of m-1 (new + reactivated). A rate whose
+   denominator is 0 is NULL. #}
+
+with
+
+customer_months as (
+
+    select * from {{ ref('fct_customer_mrr_monthly') }}
+
+),
+
+months as (
+
+    select * from {{ ref('util_months') }}
+
+),
+
+monthly as (
+
+    select
+        date_month,
+        sum(mrr) as mrr,
+        sum(previous_mrr) as mrr_start,
+        sum(new_mrr) as new_mrr,
+        sum(reactivation_mrr) as reactivation_mrr,
+        sum(expansion_mrr) as expansion_mrr,
+        sum(contraction_mrr) as contraction_mrr,
+        sum(churn_mrr) as churn_mrr,
+        sum(case when is_paying then 1 else 0 end) as paying_customers,
+        sum(case when previous_mrr > 0 then 1 else 0 end)
+            as paying_customers_start,
+        sum(case when movement = 'new' then 1 else 0 end) as new_customers,
+        sum(case when movement = 'reactivation' then 1 else 0 end)
+            as reactivated_customers,
+        sum(case when movement = 'expansion' then 1 else 0 end)
+            as expansion_customers,
+        sum(case when movement = 'contraction' then 1 else 0 end)
+            as contraction_customers,
+        sum(case when movement = 'churn' then 1 else 0 end)
+            as churned_customers,
+        sum(case when is_paying and is_premium then 1 else 0 end)
+            as premium_customers,
+        sum(
+            case
+                when paying_tenure_months >= {{ var('loyal_tenure_months') }}
+                    then 1
+                else 0
+            end
+        ) as loyal_customers
+
+    from customer_months
+
+    group by 1
+
+),
+
+{#- trailing twelve months: customers paying at the end of m-12 -#}
+twelve_month_base as (
+
+    select
+        base.date_month as base_month,
+        base.mrr as base_mrr,
+        coalesce(later.mrr, 0) as later_mrr
+
+    from customer_months as base
+
+    left join customer_months as later
+        on base.customer_id = later.customer_id
+        and later.date_month = {{ dbt.dateadd('month', 12, 'base.date_month') }}
+
+    where base.is_paying
+
+),
+
+twelve_month as (
+
+    select
+        cast({{ dbt.dateadd('month', 12, 'base_month') }} as date)
+            as date_month,
+        sum(base_mrr) as mrr_12m_base,
+        sum(later_mrr) as retained_mrr_12m,
+        sum(
+            case when later_mrr < base_mrr then later_mrr else base_mrr end
+        ) as retained_mrr_12m_capped
+
+    from twelve_month_base
+
+    group by 1
+
+),
+
+first_month as (
+
+    select min(date_month) as first_month from monthly
+
+),
+
+spine as (
+
+    select
+        months.date_month,
+        months.is_complete_period
+
+    from months
+
+    inner join first_month
+        on months.date_month >= first_month.first_month
+
+),
+
+joined as (
+
+    select
+        spine.date_month,
+        spine.is_complete_period,
+        coalesce(monthly.mrr, 0) as mrr,
+        coalesce(monthly.mrr_start, 0) as mrr_start,
+        coalesce(monthly.new_mrr, 0) as new_mrr,
+        coalesce(monthly.reactivation_mrr, 0) as reactivation_mrr,
+        coalesce(monthly.expansion_mrr, 0) as expansion_mrr,
+        coalesce(monthly.contraction_mrr, 0) as contraction_mrr,
+        coalesce(monthly.churn_mrr, 0) as churn_mrr,
+        coalesce(monthly.paying_customers, 0) as paying_customers,
+        coalesce(monthly.paying_customers_start, 0) as paying_customers_start,
+        coalesce(monthly.new_customers, 0) as new_customers,
+        coalesce(monthly.reactivated_customers, 0) as reactivated_customers,
+        coalesce(monthly.expansion_customers, 0) as expansion_customers,
+        coalesce(monthly.contraction_customers, 0) as contraction_customers,
+        coalesce(monthly.churned_customers, 0) as churned_customers,
+        coalesce(monthly.premium_customers, 0) as premium_customers,
+        coalesce(monthly.loyal_customers, 0) as loyal_customers,
+        twelve_month.mrr_12m_base,
+        twelve_month.retained_mrr_12m,
+        twelve_month.retained_mrr_12m_capped
+
+    from spine
+
+    left join monthly
+        on spine.date_month = monthly.date_month
+
+    left join twelve_month
+        on spine.date_month = twelve_month.date_month
+
+),
+
+rates as (
+
+    select
+        *,
+        cast(churned_customers as double)
+        / nullif(paying_customers_start, 0) as customer_churn_rate,
+        cast(mrr as double) / nullif(paying_customers, 0) as arpa,
+        cast(mrr_start + expansion_mrr - contraction_mrr - churn_mrr as double)
+        / nullif(mrr_start, 0) as nrr_monthly
+
+    from joined
+
+),
+
+{#- simple CLV divides by the customer churn rate averaged over the
+    trailing 3 complete months (NULL until 3 exist, or when it is 0) -#}
+trailing_churn as (
+
+    select
+        *,
+        case
+            when is_complete_period
+                then avg(customer_churn_rate) over (
+                    order by date_month
+                    rows between 2 preceding and current row
+                )
+        end as churn_rate_3m,
+        case
+            when is_complete_period
+                then count(customer_churn_rate) over (
+                    order by date_month
+                    rows between 2 preceding and current row
+                )
+        end as churn_rate_3m_months
+
+    from rates
+
+),
+
+trailing_churn_filled as (
+
+    select
+        *,
+        case
+            when is_complete_period and churn_rate_3m_months = 3
+                then churn_rate_3m
+            when not is_complete_period
+                then lag(
+                    case when churn_rate_3m_months = 3 then churn_rate_3m end
+                ) over (order by date_month)
+        end as trailing_3m_customer_churn_rate
+
+    from trailing_churn
+
+),
+
+final as (
+
+    select
+        cast(date_month as date) as date_month,
+        cast(mrr as decimal(18, 4)) as mrr,
+        cast(12 * mrr as decimal(18, 4)) as arr,
+        cast(arpa as decimal(18, 4)) as arpa,
+        cast(paying_customers as {{ dbt.type_bigint() }}) as paying_customers,
+        cast(mrr_start as decimal(18, 4)) as mrr_start,
+        cast(new_mrr as decimal(18, 4)) as new_mrr,
+        cast(reactivation_mrr as decimal(18, 4)) as reactivation_mrr,
+        cast(expansion_mrr as decimal(18, 4)) as expansion_mrr,
+        cast(contraction_mrr as decimal(18, 4)) as contraction_mrr,
+        cast(churn_mrr as decimal(18, 4)) as churn_mrr,
+        cast(paying_customers_start as {{ dbt.type_bigint() }})
+            as paying_customers_start,
+        cast(new_customers as {{ dbt.type_bigint() }}) as new_customers,
+        cast(reactivated_customers as {{ dbt.type_bigint() }})
+            as reactivated_customers,
+        cast(expansion_customers as {{ dbt.type_bigint() }})
+            as expansion_customers,
+        cast(contraction_customers as {{ dbt.type_bigint() }})
+            as contraction_customers,
+        cast(churned_customers as {{ dbt.type_bigint() }})
+            as churned_customers,
+        cast(mrr - mrr_start as double) / nullif(mrr_start, 0)
+            as mrr_growth_rate,
+        cast(
+            paying_customers - new_customers - reactivated_customers as double
+        ) / nullif(paying_customers_start, 0) as customer_retention_rate,
+        customer_churn_rate,
+        cast(churned_customers + contraction_customers as double)
+        / nullif(paying_customers_start, 0)
+            as customer_churn_incl_downgrade_rate,
+        cast(churn_mrr + contraction_mrr as double) / nullif(mrr_start, 0)
+            as gross_revenue_churn_rate,
+        cast(churn_mrr + contraction_mrr - expansion_mrr as double)
+        / nullif(mrr_start, 0) as net_revenue_churn_rate,
+        cast(expansion_mrr as double) / nullif(mrr_start, 0)
+            as expansion_mrr_rate,
+        nrr_monthly,
+        cast(mrr_start - contraction_mrr - churn_mrr as double)
+        / nullif(mrr_start, 0) as grr_monthly,
+        cast(retained_mrr_12m as double) / nullif(mrr_12m_base, 0) as nrr_12m,
+        cast(retained_mrr_12m_capped as double) / nullif(mrr_12m_base, 0)
+            as grr_12m,
+        nrr_monthly - 1 as existing_customer_revenue_growth_rate,
+        cast(new_mrr + reactivation_mrr + expansion_mrr as double)
+        / nullif(churn_mrr + contraction_mrr, 0) as quick_ratio,
+        cast(premium_customers as double) / nullif(paying_customers, 0)
+            as premium_customer_share,
+        cast(loyal_customers as double) / nullif(paying_customers, 0)
+            as loyal_customer_share,
+        cast(trailing_3m_customer_churn_rate as double)
+            as trailing_3m_customer_churn_rate,
+        cast(
+            arpa * {{ var('gross_margin') }}
+            / nullif(trailing_3m_customer_churn_rate, 0) as decimal(18, 4)
+        ) as simple_clv,
+        is_complete_period
+
+    from trailing_churn_filled
+
+)
+
+select * from final
