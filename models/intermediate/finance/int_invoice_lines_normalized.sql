@@ -1,9 +1,18 @@
 {# One row per subscription or proration line of a paid, open or
    uncollectible invoice: its monthly amounts in the reporting currency.
    - Period length: exactly 1, 3 or 12 calendar months (same day of month)
-     counts as 1, 3 or 12; any other period as days / (365.25 / 12), so a
-     proration over the rest of a period contributes its full-month
-     equivalent.
+     counts as 1, 3 or 12. A proration line counts as the share of its
+     plan's billing period it covers (billing_period_months x its duration /
+     the duration of the billing period ending with it), which is how
+     billing systems prorate, so a mid-period upgrade is an expansion of
+     exactly the price difference. Any other period counts days /
+     (365.25 / 12). See docs/DECISIONS.md.
+   - Billing systems round prorated amounts to cents, so the full-month
+     equivalent of a proration line can miss the price it prorates by a
+     cent or two. When it matches, within that rounding bound
+     (0.006 / period_months), the monthly amount of a subscription line of
+     the same subscription, plan and quantity that overlaps or adjoins it,
+     it takes that line's exact monthly amount: no one-cent movements.
    - FX: converted once, at the rate of the start of the subscription's
      first service period (the latest rate on or before that date), so that
      currency movement never creates an expansion or contraction (renewals
@@ -71,7 +80,9 @@ lines as (
         invoices.customer_id,
         line_items.plan_id,
         plans.tier as plan_tier,
+        plans.billing_period_months,
         line_items.line_type,
+        line_items.quantity,
         line_items.currency_code,
         line_items.amount,
         line_items.discount_amount,
@@ -115,6 +126,13 @@ with_period_months as (
                 = period_end_at
                 then {{ months }}.0
             {%- endfor %}
+            when line_type = 'proration' and billing_period_months > 0
+                then billing_period_months
+                * {{ dbt.datediff('period_start_at', 'period_end_at', 'second') }}
+                / {{ dbt.datediff(
+                    dbt.dateadd('month', '-billing_period_months',
+                                'period_end_at'),
+                    'period_end_at', 'second') }}
             else {{ dbt.datediff('period_start_at', 'period_end_at', 'second') }}
                 / (86400.0 * 365.25 / 12)
         end as period_months
@@ -206,6 +224,101 @@ converted as (
 
 ),
 
+native_monthly as (
+
+    select
+        *,
+        {%- if var('discount_policy') == 'list' %}
+        amount / period_months as native_monthly_amount,
+        {%- elif var('discount_policy') == 'net' %}
+        (amount - coalesce(discount_amount, 0)) / period_months
+            as native_monthly_amount,
+        {%- else %}
+        {{ exceptions.raise_compiler_error(
+            "var discount_policy must be 'net' or 'list', got "
+            ~ var('discount_policy')) }}
+        {%- endif %}
+        amount / period_months as native_contract_monthly_amount
+
+    from converted
+
+),
+
+subscription_lines as (
+
+    select * from native_monthly
+
+    where line_type = 'subscription'
+
+),
+
+proration_matches as (
+
+    select
+        prorations.line_item_id,
+        subscription_lines.native_monthly_amount as matched_amount,
+        subscription_lines.native_contract_monthly_amount
+            as matched_contract_amount,
+        row_number() over (
+            partition by prorations.line_item_id
+            order by subscription_lines.period_start_at
+        ) as match_rank
+
+    from native_monthly as prorations
+
+    inner join subscription_lines
+        on prorations.subscription_id = subscription_lines.subscription_id
+        and prorations.plan_id = subscription_lines.plan_id
+        and prorations.quantity = subscription_lines.quantity
+        and subscription_lines.period_start_at <= prorations.period_end_at
+        and subscription_lines.period_end_at >= prorations.period_start_at
+
+    where
+        prorations.line_type = 'proration'
+        and abs(
+            abs(prorations.native_monthly_amount)
+            - subscription_lines.native_monthly_amount
+        ) <= 0.006 / prorations.period_months
+        and abs(
+            abs(prorations.native_contract_monthly_amount)
+            - subscription_lines.native_contract_monthly_amount
+        ) <= 0.006 / prorations.period_months
+
+),
+
+snapped as (
+
+    select
+        native_monthly.*,
+        case
+            when proration_matches.line_item_id is not null
+                then
+                    case
+                        when native_monthly.amount < 0
+                            then -proration_matches.matched_amount
+                        else proration_matches.matched_amount
+                    end
+            else native_monthly.native_monthly_amount
+        end as snapped_monthly_amount,
+        case
+            when proration_matches.line_item_id is not null
+                then
+                    case
+                        when native_monthly.amount < 0
+                            then -proration_matches.matched_contract_amount
+                        else proration_matches.matched_contract_amount
+                    end
+            else native_monthly.native_contract_monthly_amount
+        end as snapped_contract_monthly_amount
+
+    from native_monthly
+
+    left join proration_matches
+        on native_monthly.line_item_id = proration_matches.line_item_id
+        and proration_matches.match_rank = 1
+
+),
+
 normalized as (
 
     select
@@ -221,15 +334,11 @@ normalized as (
         cast(fx_rate_to_reporting as decimal(18, 8)) as fx_rate_to_reporting,
         cast(period_months as decimal(18, 8)) as period_months,
         cast(
-            {%- if var('discount_policy') == 'list' %}
-            amount
-            {%- else %}
-            (amount - coalesce(discount_amount, 0))
-            {%- endif %}
-            * fx_rate_to_reporting / period_months as decimal(18, 4)
+            snapped_monthly_amount * fx_rate_to_reporting as decimal(18, 4)
         ) as monthly_amount,
         cast(
-            amount * fx_rate_to_reporting / period_months as decimal(18, 4)
+            snapped_contract_monthly_amount * fx_rate_to_reporting
+            as decimal(18, 4)
         ) as contract_monthly_amount,
         period_start_at,
         period_end_at,
@@ -238,7 +347,7 @@ normalized as (
         paid_at,
         canceled_at
 
-    from converted
+    from snapped
 
 )
 

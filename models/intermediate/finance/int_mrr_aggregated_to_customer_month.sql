@@ -91,8 +91,10 @@ aggregated as (
     select
         customer_id,
         date_month,
-        sum(monthly_amount) as mrr,
-        sum(contract_monthly_amount) as contract_mrr,
+        -- cents: the source's precision; sub-cent remainders of prorated
+        -- amounts must not show up as movements
+        round(sum(monthly_amount), 2) as mrr,
+        round(sum(contract_monthly_amount), 2) as contract_mrr,
         max(
             case
                 when plan_tier in (
