@@ -17,7 +17,9 @@ as_of as (
 
 future as (
 
-    select cells.cohort_month, cells.months_since_start
+    select
+        cells.cohort_month,
+        cells.months_since_start
 
     from cells
 

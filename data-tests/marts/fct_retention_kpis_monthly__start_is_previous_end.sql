@@ -21,8 +21,9 @@ paired as (
     from kpis as current_month
 
     inner join kpis as previous_month
-        on previous_month.date_month
-        = {{ dbt.dateadd('month', -1, 'current_month.date_month') }}
+        on
+            previous_month.date_month
+            = {{ dbt.dateadd('month', -1, 'current_month.date_month') }}
 
 )
 

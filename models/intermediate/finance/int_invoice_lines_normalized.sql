@@ -21,6 +21,12 @@
      for lines already in the reporting currency.
    - Void and draft invoices, one-time charges and credits carry no MRR. #}
 
+{% set period_seconds = dbt.datediff(
+    'period_start_at', 'period_end_at', 'second') %}
+{% set billing_period_seconds = dbt.datediff(
+    dbt.dateadd('month', '-billing_period_months', 'period_end_at'),
+    'period_end_at', 'second') %}
+
 with
 
 line_items as (
@@ -122,18 +128,18 @@ with_period_months as (
         *,
         case
             {%- for months in [1, 3, 12] %}
-            when {{ dbt.dateadd('month', months, 'period_start_at') }}
+            when
+                {{ dbt.dateadd('month', months, 'period_start_at') }}
                 = period_end_at
                 then {{ months }}.0
             {%- endfor %}
             when line_type = 'proration' and billing_period_months > 0
-                then billing_period_months
-                * {{ dbt.datediff('period_start_at', 'period_end_at', 'second') }}
-                / {{ dbt.datediff(
-                    dbt.dateadd('month', '-billing_period_months',
-                                'period_end_at'),
-                    'period_end_at', 'second') }}
-            else {{ dbt.datediff('period_start_at', 'period_end_at', 'second') }}
+                then
+                    billing_period_months
+                    * {{ period_seconds }}
+                    / {{ billing_period_seconds }}
+            else
+                {{ period_seconds }}
                 / (86400.0 * 365.25 / 12)
         end as period_months
 
@@ -141,7 +147,7 @@ with_period_months as (
 
 ),
 
-{#- rates are resolved once per currency and date, not per line -#}
+{# rates are resolved once per currency and date, not per line #}
 line_dates as (
 
     select distinct
@@ -154,8 +160,8 @@ line_dates as (
 
 ),
 
-{#- the latest rate on or before the date, at most fx_max_staleness_days
-    old (a line without one fails the not_null test on the rate) -#}
+{# the latest rate on or before the date, at most fx_max_staleness_days
+    old (a line without one fails the not_null test on the rate) #}
 candidate_rates as (
 
     select
@@ -171,9 +177,10 @@ candidate_rates as (
     from line_dates
 
     inner join fx_rates
-        on line_dates.currency_code = fx_rates.currency_code
-        and fx_rates.rate_date <= line_dates.fx_rate_date
-        and fx_rates.rate_date >= {{ dbt.dateadd(
+        on
+            line_dates.currency_code = fx_rates.currency_code
+            and line_dates.fx_rate_date >= fx_rates.rate_date
+            and fx_rates.rate_date >= {{ dbt.dateadd(
             'day', -var('fx_max_staleness_days'),
             'line_dates.fx_rate_date') }}
 
@@ -218,9 +225,10 @@ converted as (
     from with_period_months
 
     left join date_rates
-        on with_period_months.currency_code = date_rates.currency_code
-        and with_period_months.fx_rate_date
-        = date_rates.fx_rate_date
+        on
+            with_period_months.currency_code = date_rates.currency_code
+            and with_period_months.fx_rate_date
+            = date_rates.fx_rate_date
 
 ),
 
@@ -267,11 +275,12 @@ proration_matches as (
     from native_monthly as prorations
 
     inner join subscription_lines
-        on prorations.subscription_id = subscription_lines.subscription_id
-        and prorations.plan_id = subscription_lines.plan_id
-        and prorations.quantity = subscription_lines.quantity
-        and subscription_lines.period_start_at <= prorations.period_end_at
-        and subscription_lines.period_end_at >= prorations.period_start_at
+        on
+            prorations.subscription_id = subscription_lines.subscription_id
+            and prorations.plan_id = subscription_lines.plan_id
+            and prorations.quantity = subscription_lines.quantity
+            and prorations.period_end_at >= subscription_lines.period_start_at
+            and prorations.period_start_at <= subscription_lines.period_end_at
 
     where
         prorations.line_type = 'proration'
@@ -314,8 +323,9 @@ snapped as (
     from native_monthly
 
     left join proration_matches
-        on native_monthly.line_item_id = proration_matches.line_item_id
-        and proration_matches.match_rank = 1
+        on
+            native_monthly.line_item_id = proration_matches.line_item_id
+            and proration_matches.match_rank = 1
 
 ),
 

@@ -11,6 +11,12 @@
    - with var churn_recognition = 'cancellation', its subscription was not
      cancelled before T. #}
 
+{% if var('churn_recognition') not in ['period_end', 'cancellation'] %}
+    {{ exceptions.raise_compiler_error(
+        "var churn_recognition must be 'period_end' or 'cancellation', got "
+        ~ var('churn_recognition')) }}
+{% endif %}
+
 with
 
 lines as (
@@ -43,8 +49,9 @@ lines_in_force as (
     from lines
 
     inner join months
-        on lines.period_start_at < months.snapshot_at
-        and lines.period_end_at >= months.snapshot_at
+        on
+            lines.period_start_at < months.snapshot_at
+            and lines.period_end_at >= months.snapshot_at
 
     cross join as_of
 
@@ -55,20 +62,16 @@ lines_in_force as (
             or months.snapshot_at < {{ dbt.dateadd(
                 'day', var('past_due_grace_days'), 'lines.due_at') }}
         )
-        {%- if var('churn_recognition') == 'cancellation' %}
+        -- churn_recognition = cancellation: not after the cancellation
         and (
-            lines.canceled_at is null
+            {{ (var('churn_recognition') == 'period_end') | lower }}
+            or lines.canceled_at is null
             or lines.canceled_at >= months.snapshot_at
         )
-        {%- elif var('churn_recognition') != 'period_end' %}
-        {{ exceptions.raise_compiler_error(
-            "var churn_recognition must be 'period_end' or 'cancellation', got "
-            ~ var('churn_recognition')) }}
-        {%- endif %}
 
 ),
 
-{#- the plan tier carrying most of the customer's MRR in the month -#}
+{# the plan tier carrying most of the customer's MRR in the month #}
 tier_ranked as (
 
     select
@@ -119,9 +122,10 @@ with_tier as (
     from aggregated
 
     left join tier_ranked
-        on aggregated.customer_id = tier_ranked.customer_id
-        and aggregated.date_month = tier_ranked.date_month
-        and tier_ranked.tier_rank = 1
+        on
+            aggregated.customer_id = tier_ranked.customer_id
+            and aggregated.date_month = tier_ranked.date_month
+            and tier_ranked.tier_rank = 1
 
 )
 

@@ -49,8 +49,9 @@ spine as (
     from paying_span
 
     inner join months
-        on months.date_month >= paying_span.first_paying_month
-        and months.date_month <= {{ dbt.dateadd(
+        on
+            paying_span.first_paying_month <= months.date_month
+            and months.date_month <= {{ dbt.dateadd(
             'month', 1, 'paying_span.last_paying_month') }}
 
     where paying_span.first_paying_month is not null
@@ -79,8 +80,9 @@ filled as (
     from spine
 
     left join customer_months
-        on spine.customer_id = customer_months.customer_id
-        and spine.date_month = customer_months.date_month
+        on
+            spine.customer_id = customer_months.customer_id
+            and spine.date_month = customer_months.date_month
 
 ),
 
@@ -110,7 +112,8 @@ classified as (
     select
         *,
         case
-            when previous_mrr = 0 and mrr > 0 and date_month = first_paying_month
+            when
+                previous_mrr = 0 and mrr > 0 and date_month = first_paying_month
                 then 'new'
             when previous_mrr = 0 and mrr > 0 then 'reactivation'
             when previous_mrr > 0 and mrr = 0 then 'churn'

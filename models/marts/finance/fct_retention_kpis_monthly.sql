@@ -59,7 +59,7 @@ monthly as (
 
 ),
 
-{#- trailing twelve months: customers paying at the end of m-12 -#}
+{# trailing twelve months: customers paying at the end of m-12 #}
 twelve_month_base as (
 
     select
@@ -70,8 +70,10 @@ twelve_month_base as (
     from customer_months as base
 
     left join customer_months as later
-        on base.customer_id = later.customer_id
-        and later.date_month = {{ dbt.dateadd('month', 12, 'base.date_month') }}
+        on
+            base.customer_id = later.customer_id
+            and later.date_month
+            = {{ dbt.dateadd('month', 12, 'base.date_month') }}
 
     where base.is_paying
 
@@ -162,8 +164,8 @@ rates as (
 
 ),
 
-{#- simple CLV divides by the customer churn rate averaged over the
-    trailing 3 complete months (NULL until 3 exist, or when it is 0) -#}
+{# simple CLV divides by the customer churn rate averaged over the
+    trailing 3 complete months (NULL until 3 exist, or when it is 0) #}
 trailing_churn as (
 
     select

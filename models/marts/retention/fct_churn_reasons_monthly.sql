@@ -46,8 +46,9 @@ reason_ranked as (
         on customer_months.date_month = months.date_month
 
     left join subscriptions
-        on customer_months.customer_id = subscriptions.customer_id
-        and subscriptions.canceled_at < months.snapshot_at
+        on
+            customer_months.customer_id = subscriptions.customer_id
+            and months.snapshot_at > subscriptions.canceled_at
 
 ),
 

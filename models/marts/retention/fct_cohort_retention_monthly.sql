@@ -47,7 +47,7 @@ cells as (
     from cohorts
 
     inner join months
-        on months.date_month >= cohorts.cohort_month
+        on cohorts.cohort_month <= months.date_month
 
 ),
 
@@ -73,7 +73,9 @@ final as (
             as months_since_start,
         cast(cells.date_month as date) as date_month,
         cast(cells.cohort_size as {{ dbt.type_bigint() }}) as cohort_size,
-        cast(coalesce(retained.retained_customers, 0) as {{ dbt.type_bigint() }})
+        cast(
+            coalesce(retained.retained_customers, 0) as {{ dbt.type_bigint() }}
+        )
             as retained_customers,
         cast(coalesce(retained.retained_customers, 0) as double)
         / nullif(cells.cohort_size, 0) as logo_retention_rate,
@@ -86,8 +88,9 @@ final as (
     from cells
 
     left join retained
-        on cells.cohort_month = retained.cohort_month
-        and cells.date_month = retained.date_month
+        on
+            cells.cohort_month = retained.cohort_month
+            and cells.date_month = retained.date_month
 
 )
 
