@@ -1,16 +1,6 @@
 {# Counted independently of the base models: the raw rows that
    util_export_reconciliation reports equal the rows of each source table. #}
-{% set exports = [
-    ('billing', 'customers'), ('billing', 'plans'),
-    ('billing', 'subscriptions'), ('billing', 'invoices'),
-    ('billing', 'invoice_line_items'), ('billing', 'payments'),
-    ('product', 'users'), ('product', 'events'),
-    ('support', 'tickets'), ('support', 'survey_responses'),
-    ('marketing', 'marketing_spend'), ('marketing', 'email_sends'),
-    ('commerce', 'orders'), ('commerce', 'order_items'),
-    ('commerce', 'returns'), ('commerce', 'checkouts'),
-    ('reference', 'fx_rates'),
-] %}
+{% set exports = retention.raw_exports() %}
 
 with
 

@@ -2,17 +2,7 @@
    and quarantined rows, so that raw = staged + quarantined + duplicates
    can be tested for every export. #}
 
-{% set exports = [
-    ('billing', 'customers'), ('billing', 'plans'),
-    ('billing', 'subscriptions'), ('billing', 'invoices'),
-    ('billing', 'invoice_line_items'), ('billing', 'payments'),
-    ('product', 'users'), ('product', 'events'),
-    ('support', 'tickets'), ('support', 'survey_responses'),
-    ('marketing', 'marketing_spend'), ('marketing', 'email_sends'),
-    ('commerce', 'orders'), ('commerce', 'order_items'),
-    ('commerce', 'returns'), ('commerce', 'checkouts'),
-    ('reference', 'fx_rates'),
-] %}
+{% set exports = retention.raw_exports() %}
 
 with
 

@@ -2,17 +2,10 @@
    the reason, the offending column and the raw values: the contract
    breaches that did not reach staging. #}
 
-{% set validation_models = [
-    'base_billing__customers', 'base_billing__plans',
-    'base_billing__subscriptions', 'base_billing__invoices',
-    'base_billing__invoice_line_items', 'base_billing__payments',
-    'base_product__users', 'base_product__events',
-    'base_support__tickets', 'base_support__survey_responses',
-    'base_marketing__marketing_spend', 'base_marketing__email_sends',
-    'base_commerce__orders', 'base_commerce__order_items',
-    'base_commerce__returns', 'base_commerce__checkouts',
-    'base_reference__fx_rates',
-] %}
+{% set validation_models = [] %}
+{% for system, export in retention.raw_exports() %}
+{% do validation_models.append('base_' ~ system ~ '__' ~ export) %}
+{% endfor %}
 
 with
 

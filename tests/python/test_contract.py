@@ -3,6 +3,7 @@ dbt uses (sources and seeds yml) are the same contract."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -46,3 +47,9 @@ def test_the_shipped_sample_has_every_export():
     sample = PROJECT_DIR / "seeds" / "sample"
     assert {p.stem for p in sample.glob("*.csv")} == set(EXPORTS)
     assert (sample / "_truth.json").exists()
+
+
+def test_raw_exports_macro_lists_every_export():
+    text = (PROJECT_DIR / "macros" / "raw_exports.sql").read_text()
+    pairs = set(re.findall(r"\('(\w+)', '(\w+)'\)", text))
+    assert pairs == {(spec["system"], export) for export, spec in EXPORTS.items()}
