@@ -48,6 +48,11 @@ def test_publish_swaps_database_and_parquet_and_keeps_readers(tmp_path):
                           str(tmp_path / "retention.duckdb")],
                          capture_output=True, text=True, check=True)
     assert new.stdout.strip() == "2"
+    # storage format v1.1 (version number 64): DuckDB 1.x based BI tools can
+    # open the file; DuckDB 2 writes a format they cannot read by default
+    header = (tmp_path / "retention.duckdb").read_bytes()[8:20]
+    assert header[:4] == b"DUCK"
+    assert int.from_bytes(header[4:], "little") == 64
     parquet = tmp_path / "marts" / "dim_x.parquet"
     assert duckdb.sql(f"select * from '{parquet}'").fetchall() == [(2,)]
     assert sorted(p.name for p in tmp_path.iterdir()) == [

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import run_cli
 
+from conftest import run_cli
 from retention_lib.contract import EXPORTS
 
 pytestmark = pytest.mark.dbt
