@@ -115,10 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print(text)
     if args.markdown:
-        args.markdown.write_text(
-            "# Benchmarks\n\nLatest `make bench` output (`scripts/bench.py`); "
-            "figures are medians measured in one run on a shared machine.\n\n"
-            + text + "\n")
+        # replace only the section after the marker; keep what precedes it
+        marker = "<!-- make bench writes below this line -->"
+        old = args.markdown.read_text() if args.markdown.exists() else marker
+        prefix = old.split(marker)[0] if marker in old else old + "\n"
+        args.markdown.write_text(prefix + marker + "\n\n" + text + "\n")
     return 0
 
 
