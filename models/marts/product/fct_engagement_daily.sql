@@ -1,0 +1,255 @@
+{# One row per day from the first day with qualifying activity to
+   as_of_date: daily, weekly and monthly active users (dau; wau and mau =
+   distinct users with a qualifying event in the trailing 7 and 28 days
+   ending that day) and the same for accounts.
+   Trailing windows are counted without exploding days: each user's (or
+   account's) activity days are merged into islands of coverage
+   [first day, last day + window) and a running sum of +1 at each island
+   start and -1 at its end gives the distinct count per day. #}
+
+{% set windows = [('user', 'user_id', 7), ('user', 'user_id', 28),
+                  ('account', 'customer_id', 7), ('account', 'customer_id', 28)] %}
+
+with
+
+user_days as (
+
+    select * from {{ ref('int_events_aggregated_to_user_day') }}
+
+),
+
+days as (
+
+    select * from {{ ref('util_days') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('util_as_of_date') }}
+
+),
+
+active_user_days as (
+
+    select
+        user_days.user_id,
+        user_days.customer_id,
+        user_days.activity_date
+
+    from user_days
+
+    inner join as_of
+        on user_days.activity_date <= as_of.as_of_date
+
+),
+
+account_days as (
+
+    select distinct
+        customer_id,
+        activity_date
+
+    from active_user_days
+
+),
+
+daily_counts as (
+
+    select
+        activity_date,
+        count(*) as dau
+
+    from active_user_days
+
+    group by 1
+
+),
+
+daily_account_counts as (
+
+    select
+        activity_date,
+        count(*) as active_accounts
+
+    from account_days
+
+    group by 1
+
+),
+
+{% for entity, key, window in windows %}
+{% set source = 'active_user_days' if entity == 'user' else 'account_days' %}
+flagged_{{ entity }}_{{ window }} as (
+
+    select
+        {{ key }} as entity_id,
+        activity_date,
+        case
+            when
+                lag(activity_date) over (
+                    partition by {{ key }} order by activity_date
+                ) is null
+                or {{ dbt.datediff(
+                    'lag(activity_date) over (partition by ' ~ key
+                    ~ ' order by activity_date)',
+                    'activity_date', 'day') }} > {{ window }}
+                then 1
+            else 0
+        end as starts_island
+
+    from {{ source }}
+
+),
+
+islands_{{ entity }}_{{ window }} as (
+
+    select
+        entity_id,
+        activity_date,
+        sum(starts_island) over (
+            partition by entity_id
+            order by activity_date
+            rows between unbounded preceding and current row
+        ) as island_number
+
+    from flagged_{{ entity }}_{{ window }}
+
+),
+
+deltas_{{ entity }}_{{ window }} as (
+
+    select
+        entity_id,
+        island_number,
+        min(activity_date) as change_date,
+        1 as delta
+
+    from islands_{{ entity }}_{{ window }}
+
+    group by 1, 2
+
+    union all
+
+    select
+        entity_id,
+        island_number,
+        cast({{ dbt.dateadd('day', window, 'max(activity_date)') }} as date)
+            as change_date,
+        -1 as delta
+
+    from islands_{{ entity }}_{{ window }}
+
+    group by 1, 2
+
+),
+
+daily_deltas_{{ entity }}_{{ window }} as (
+
+    select
+        change_date,
+        sum(delta) as delta
+
+    from deltas_{{ entity }}_{{ window }}
+
+    group by 1
+
+),
+
+{% endfor %}
+first_day as (
+
+    select min(activity_date) as first_activity_date from active_user_days
+
+),
+
+spine as (
+
+    select days.date_day
+
+    from days
+
+    inner join first_day
+        on days.date_day >= first_day.first_activity_date
+
+),
+
+joined as (
+
+    select
+        spine.date_day,
+        coalesce(daily_counts.dau, 0) as dau,
+        coalesce(daily_account_counts.active_accounts, 0) as active_accounts,
+        coalesce(daily_deltas_user_7.delta, 0) as delta_user_7,
+        coalesce(daily_deltas_user_28.delta, 0) as delta_user_28,
+        coalesce(daily_deltas_account_7.delta, 0) as delta_account_7,
+        coalesce(daily_deltas_account_28.delta, 0) as delta_account_28
+
+    from spine
+
+    left join daily_counts
+        on spine.date_day = daily_counts.activity_date
+
+    left join daily_account_counts
+        on spine.date_day = daily_account_counts.activity_date
+
+    left join daily_deltas_user_7
+        on spine.date_day = daily_deltas_user_7.change_date
+
+    left join daily_deltas_user_28
+        on spine.date_day = daily_deltas_user_28.change_date
+
+    left join daily_deltas_account_7
+        on spine.date_day = daily_deltas_account_7.change_date
+
+    left join daily_deltas_account_28
+        on spine.date_day = daily_deltas_account_28.change_date
+
+),
+
+running as (
+
+    select
+        date_day,
+        dau,
+        active_accounts,
+        sum(delta_user_7) over (
+            order by date_day
+            rows between unbounded preceding and current row
+        ) as active_user_7,
+        sum(delta_user_28) over (
+            order by date_day
+            rows between unbounded preceding and current row
+        ) as active_user_28,
+        sum(delta_account_7) over (
+            order by date_day
+            rows between unbounded preceding and current row
+        ) as active_account_7,
+        sum(delta_account_28) over (
+            order by date_day
+            rows between unbounded preceding and current row
+        ) as active_account_28
+
+    from joined
+
+),
+
+final as (
+
+    select
+        cast(date_day as date) as date_day,
+        cast(dau as {{ dbt.type_bigint() }}) as dau,
+        cast(active_user_7 as {{ dbt.type_bigint() }}) as wau,
+        cast(active_user_28 as {{ dbt.type_bigint() }}) as mau,
+        cast(active_accounts as {{ dbt.type_bigint() }}) as active_accounts,
+        cast(active_account_7 as {{ dbt.type_bigint() }})
+            as active_accounts_7d,
+        cast(active_account_28 as {{ dbt.type_bigint() }})
+            as active_accounts_28d,
+        cast(dau as double) / nullif(mau, 0) as dau_mau_ratio
+
+    from running
+
+)
+
+select * from final

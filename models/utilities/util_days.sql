@@ -1,0 +1,44 @@
+{# One row per calendar day from the first day of var spine_start_month to
+   as_of_date. #}
+
+{% set max_days = 15000 %}
+
+with
+
+as_of as (
+
+    select * from {{ ref('util_as_of_date') }}
+
+),
+
+numbers as (
+
+    {{ dbt.generate_series(max_days) }}
+
+),
+
+days as (
+
+    select
+        cast({{ dbt.dateadd(
+            'day',
+            'generated_number - 1',
+            "cast('" ~ var('spine_start_month') ~ "' as date)"
+        ) }} as date) as date_day
+
+    from numbers
+
+),
+
+bounded as (
+
+    select days.date_day
+
+    from days
+
+    inner join as_of
+        on days.date_day <= as_of.as_of_date
+
+)
+
+select * from bounded
