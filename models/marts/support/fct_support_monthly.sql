@@ -1,0 +1,203 @@
+{# One row per month (up to the month of as_of_date) and slice (all,
+   priority, category): tickets opened, first-response and resolution hours
+   (median and p90, over the month's tickets that had one by as_of_date),
+   open backlog at the month's snapshot (opened before it, not resolved by
+   it) and, for the total, tickets per 100 paying customers. #}
+
+{% set dimensions = ['priority', 'category'] %}
+{% set first_response_seconds = dbt.datediff(
+    'tickets.opened_at', 'tickets.first_response_at', 'second') %}
+{% set resolution_seconds = dbt.datediff(
+    'tickets.opened_at', 'tickets.resolved_at', 'second') %}
+
+with
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+months as (
+
+    select * from {{ ref('util_months') }}
+
+),
+
+kpis as (
+
+    select * from {{ ref('fct_retention_kpis_monthly') }}
+
+),
+
+as_of as (
+
+    select * from {{ ref('util_as_of_date') }}
+
+),
+
+timed as (
+
+    select
+        tickets.ticket_id,
+        tickets.priority,
+        coalesce(tickets.category, 'unknown') as category,
+        tickets.opened_at,
+        cast({{ dbt.date_trunc('month', 'tickets.opened_at') }} as date)
+            as date_month,
+        case
+            when cast(tickets.first_response_at as date) <= as_of.as_of_date
+                then
+                    {{ first_response_seconds }}
+                    / 3600.0
+        end as first_response_hours,
+        case
+            when cast(tickets.resolved_at as date) <= as_of.as_of_date
+                then
+                    {{ resolution_seconds }}
+                    / 3600.0
+        end as resolution_hours,
+        case
+            when cast(tickets.resolved_at as date) <= as_of.as_of_date
+                then tickets.resolved_at
+        end as resolved_at
+
+    from tickets
+
+    inner join as_of
+        on cast(tickets.opened_at as date) <= as_of.as_of_date
+
+),
+
+sliced as (
+
+    select
+        'all' as dimension_name,
+        'all' as dimension_value,
+        timed.*
+
+    from timed
+
+    {% for dimension in dimensions %}
+    union all
+
+    select
+        '{{ dimension }}' as dimension_name,
+        {{ dimension }} as dimension_value,
+        timed.*
+
+    from timed
+    {% endfor %}
+
+),
+
+opened as (
+
+    select
+        date_month,
+        dimension_name,
+        dimension_value,
+        count(*) as tickets_opened,
+        {{ retention.percentile_cont('first_response_hours', 0.5) }}
+            as first_response_hours_median,
+        {{ retention.percentile_cont('first_response_hours', 0.9) }}
+            as first_response_hours_p90,
+        {{ retention.percentile_cont('resolution_hours', 0.5) }}
+            as resolution_hours_median,
+        {{ retention.percentile_cont('resolution_hours', 0.9) }}
+            as resolution_hours_p90
+
+    from sliced
+
+    group by 1, 2, 3
+
+),
+
+backlog as (
+
+    select
+        months.date_month,
+        sliced.dimension_name,
+        sliced.dimension_value,
+        count(*) as open_backlog
+
+    from months
+
+    inner join sliced
+        on
+            months.snapshot_at > sliced.opened_at
+            and (
+                sliced.resolved_at is null
+                or months.snapshot_at <= sliced.resolved_at
+            )
+
+    group by 1, 2, 3
+
+),
+
+cells as (
+
+    select
+        date_month,
+        dimension_name,
+        dimension_value
+
+    from opened
+
+    union
+
+    select
+        date_month,
+        dimension_name,
+        dimension_value
+
+    from backlog
+
+),
+
+final as (
+
+    select
+        cast(cells.date_month as date) as date_month,
+        cast(cells.dimension_name as {{ dbt.type_string() }})
+            as dimension_name,
+        cast(cells.dimension_value as {{ dbt.type_string() }})
+            as dimension_value,
+        cast(coalesce(opened.tickets_opened, 0) as {{ dbt.type_bigint() }})
+            as tickets_opened,
+        cast(opened.first_response_hours_median as double)
+            as first_response_hours_median,
+        cast(opened.first_response_hours_p90 as double)
+            as first_response_hours_p90,
+        cast(opened.resolution_hours_median as double)
+            as resolution_hours_median,
+        cast(opened.resolution_hours_p90 as double) as resolution_hours_p90,
+        cast(coalesce(backlog.open_backlog, 0) as {{ dbt.type_bigint() }})
+            as open_backlog,
+        case
+            when cells.dimension_name = 'all'
+                then
+                    100.0 * coalesce(opened.tickets_opened, 0)
+                    / nullif(kpis.paying_customers, 0)
+        end as tickets_per_100_paying_customers
+
+    from cells
+
+    left join opened
+        on
+            cells.date_month = opened.date_month
+            and cells.dimension_name = opened.dimension_name
+            and cells.dimension_value = opened.dimension_value
+
+    left join backlog
+        on
+            cells.date_month = backlog.date_month
+            and cells.dimension_name = backlog.dimension_name
+            and cells.dimension_value = backlog.dimension_value
+
+    left join kpis
+        on cells.date_month = kpis.date_month
+
+)
+
+select * from final
