@@ -6,6 +6,7 @@
    activated / window closed. #}
 
 {% set activation_events = var('activation_events') %}
+{% set activation_event_list = "'" ~ activation_events | join("', '") ~ "'" %}
 
 with
 
@@ -13,10 +14,7 @@ events as (
 
     select * from {{ ref('stg_product__events') }}
 
-    where
-        event_name in (
-            '{{ activation_events | join("', '") }}'
-        )
+    where event_name in ({{ activation_event_list }})
 
 ),
 
