@@ -1,7 +1,7 @@
 {# One row per calendar day from the first day of var spine_start_month to
    as_of_date. #}
 
-{% set max_days = 15000 %}
+{% set max_days = 40000 %}  {# about 109 years from spine_start_month #}
 
 with
 

@@ -3,9 +3,13 @@
    at which month-end states (MRR) are read: the end of the month, or the
    end of as_of_date for the current, incomplete month. #}
 
-{% set max_months = 1200 %}
-
 with
+
+days as (
+
+    select * from {{ ref('util_days') }}
+
+),
 
 as_of as (
 
@@ -13,22 +17,13 @@ as_of as (
 
 ),
 
-numbers as (
-
-    {{ dbt.generate_series(max_months) }}
-
-),
-
 months as (
 
-    select
-        cast({{ dbt.dateadd(
-            'month',
-            'generated_number - 1',
-            "cast('" ~ var('spine_start_month') ~ "' as date)"
-        ) }} as date) as date_month
+    select date_day as date_month
 
-    from numbers
+    from days
+
+    where {{ dbt.date_trunc('month', 'date_day') }} = date_day
 
 ),
 
