@@ -1,6 +1,10 @@
 {# One row per account, month and feature used by a qualifying event in
    the month (up to as_of_date): how many of the account's users used it. #}
 
+-- a table, not the folder's view: it is a pass over the events, and two
+-- marts read it
+{{ config(materialized='table') }}
+
 with
 
 events as (
