@@ -604,6 +604,9 @@ class _Chunk:
             u_rank == 0, 0, rng.integers(3600, 3 * DAY, nu))
         self.user_ids = _ids("usr_", u_num, 9)
         self.u_cust, self.u_created = u_cust, u_created
+        # index of each customer's first user (the admin), for tickets,
+        # surveys and emails
+        self.first_user = np.cumsum(n_users) - n_users
         self.out["users"] = pa.table({
             "user_id": self.user_ids,
             "customer_id": self.customer_ids.take(u_cust),
@@ -696,15 +699,13 @@ class _Chunk:
                                             "closed"),
                           np.where(fr_vis, "pending", "open"))
         vis = opened < h1 * DAY
-        cust_first_user = np.cumsum(np.bincount(self.u_cust, minlength=self.n)) \
-            - np.bincount(self.u_cust, minlength=self.n)
         has_user = rng.random(len(t_ep)) < 0.85
         t_num = self.first_id * 20 + np.arange(len(t_ep))
         self.out["tickets"] = pa.table({
             "ticket_id": _ids("tkt_", t_num[vis], 9),
             "customer_id": self.customer_ids.take(cust[vis]),
             "user_id": pc.if_else(pa.array(has_user[vis]), self.user_ids.take(
-                cust_first_user[cust[vis]]), pa.scalar(None, pa.string())),
+                self.first_user[cust[vis]]), pa.scalar(None, pa.string())),
             "status": pa.array(status[vis]),
             "priority": pa.array(np.array(["low", "normal", "high", "urgent"])[
                 pri[vis]]),
@@ -744,7 +745,7 @@ class _Chunk:
         self.out["survey_responses"] = pa.table({
             "response_id": _ids("rsp_", r_num, 9),
             "customer_id": self.customer_ids.take(s_cust[vis_s]),
-            "user_id": self.user_ids.take(cust_first_user[s_cust[vis_s]]),
+            "user_id": self.user_ids.take(self.first_user[s_cust[vis_s]]),
             "survey_type": pa.array(s_type[vis_s]),
             "score": pa.array(score[vis_s]).cast(pa.string()),
             "comment": _str(np.full(int(vis_s.sum()), "needs improvement"),
@@ -779,13 +780,11 @@ class _Chunk:
         clicked = opened & (rng.random(n_s) < 0.25)
         click_s = open_s + rng.integers(5, 600, n_s)
         vis = sent < h1 * DAY
-        first_user = np.cumsum(np.bincount(self.u_cust, minlength=self.n)) \
-            - np.bincount(self.u_cust, minlength=self.n)
         self.out["email_sends"] = pa.table({
             "send_id": _ids("snd_", self.first_id * 40 + np.flatnonzero(vis), 10),
             "campaign_id": pa.array(camp[vis]),
             "customer_id": self.customer_ids.take(cust[vis]),
-            "user_id": self.user_ids.take(first_user[cust[vis]]),
+            "user_id": self.user_ids.take(self.first_user[cust[vis]]),
             "sent_at": _ts(sent[vis]),
             "delivered": pa.array(np.where(delivered[vis], "true", "false")),
             "opened_at": _ts(open_s[vis], (opened & (open_s < h1 * DAY))[vis]),
