@@ -14,7 +14,7 @@
      the same subscription, plan and quantity that overlaps or adjoins it,
      it takes that line's exact monthly amount: no one-cent movements.
    - FX: converted once, at the rate of the start of the subscription's
-     first service period (the latest rate on or before that date), so that
+     first service period (int_fx_rates_filled_to_day), so that
      currency movement never creates an expansion or contraction (renewals
      of an unchanged subscription keep the same converted MRR); lines
      without a subscription use their own period start. No rate is needed
@@ -59,24 +59,10 @@ plans as (
 
 fx_rates as (
 
-    select * from {{ ref('stg_reference__fx_rates') }}
+    select * from {{ ref('int_fx_rates_filled_to_day') }}
 
 ),
 
-{% if var('reporting_currency') != 'USD' %}
-reporting_rates as (
-
-    select
-        rate_date,
-        rate_to_usd as reporting_rate_to_usd
-
-    from fx_rates
-
-    where currency_code = '{{ var("reporting_currency") }}'
-
-),
-
-{% endif %}
 lines as (
 
     select
@@ -147,88 +133,19 @@ with_period_months as (
 
 ),
 
-{# rates are resolved once per currency and date, not per line #}
-line_dates as (
-
-    select distinct
-        currency_code,
-        fx_rate_date
-
-    from with_period_months
-
-    where currency_code != '{{ var("reporting_currency") }}'
-
-),
-
-{# the latest rate on or before the date, at most fx_max_staleness_days
-    old (a line without one fails the not_null test on the rate) #}
-candidate_rates as (
-
-    select
-        line_dates.currency_code,
-        line_dates.fx_rate_date,
-        fx_rates.rate_date,
-        fx_rates.rate_to_usd,
-        row_number() over (
-            partition by line_dates.currency_code, line_dates.fx_rate_date
-            order by fx_rates.rate_date desc
-        ) as rate_rank
-
-    from line_dates
-
-    inner join fx_rates
-        on
-            line_dates.currency_code = fx_rates.currency_code
-            and line_dates.fx_rate_date >= fx_rates.rate_date
-            and fx_rates.rate_date >= {{ dbt.dateadd(
-            'day', -var('fx_max_staleness_days'),
-            'line_dates.fx_rate_date') }}
-
-),
-
-date_rates as (
-
-    select
-        candidate_rates.currency_code,
-        candidate_rates.fx_rate_date,
-        {%- if var('reporting_currency') == 'USD' %}
-        candidate_rates.rate_to_usd as rate_to_reporting
-        {%- else %}
-        candidate_rates.rate_to_usd / reporting_rates.reporting_rate_to_usd
-            as rate_to_reporting
-        {%- endif %}
-
-    from candidate_rates
-
-    {%- if var('reporting_currency') != 'USD' %}
-
-    inner join reporting_rates
-        on candidate_rates.rate_date = reporting_rates.rate_date
-    {%- endif %}
-
-    where candidate_rates.rate_rank = 1
-
-),
-
 converted as (
 
     select
         with_period_months.*,
-        case
-            when
-                with_period_months.currency_code
-                = '{{ var("reporting_currency") }}'
-                then 1.0
-            else date_rates.rate_to_reporting
-        end as fx_rate_to_reporting
+        {{ reporting_fx_rate('with_period_months.currency_code', 'fx_rates') }}
+            as fx_rate_to_reporting
 
     from with_period_months
 
-    left join date_rates
+    left join fx_rates
         on
-            with_period_months.currency_code = date_rates.currency_code
-            and with_period_months.fx_rate_date
-            = date_rates.fx_rate_date
+            with_period_months.currency_code = fx_rates.currency_code
+            and with_period_months.fx_rate_date = fx_rates.rate_day
 
 ),
 

@@ -1,8 +1,10 @@
-{# One row per month, slicing dimension (segment, plan_tier,
-   acquisition_channel, country_code) and its value: MRR, its movements and
-   the headline rates within the slice. A customer belongs to the slice of
-   their attribute in month m (churned customers keep their last plan
-   tier), so the MRR bridge holds within every slice. #}
+{# One row per month, slicing dimension (all, segment, plan_tier,
+   acquisition_channel, country_code) and its value ('all' for the
+   dimension all, the whole business): MRR, its movements,
+   the headline rates, ARPA and simple CLV within the slice. A customer
+   belongs to the slice of their attribute in month m (churned customers
+   keep their last plan tier), so the MRR bridge holds within every
+   slice. #}
 
 {% set dimensions = [
     'segment', 'plan_tier', 'acquisition_channel', 'country_code'
@@ -17,11 +19,15 @@ customer_months as (
 ),
 
 unpivoted as (
-    {% for dimension in dimensions %}
+    {% for dimension in ['all'] + dimensions %}
     select
         date_month,
         '{{ dimension }}' as dimension_name,
+        {% if dimension == 'all' -%}
+        'all' as dimension_value,
+        {%- else -%}
         coalesce({{ dimension }}, 'unknown') as dimension_value,
+        {%- endif %}
         mrr,
         previous_mrr,
         new_mrr,
@@ -52,6 +58,7 @@ aggregated as (
         sum(case when is_paying then 1 else 0 end) as paying_customers,
         sum(case when previous_mrr > 0 then 1 else 0 end)
             as paying_customers_start,
+        sum(case when movement = 'new' then 1 else 0 end) as new_customers,
         sum(case when movement = 'churn' then 1 else 0 end)
             as churned_customers
 
@@ -61,32 +68,129 @@ aggregated as (
 
 ),
 
+months as (
+
+    select * from {{ ref('util_months') }}
+
+),
+
+with_rates as (
+
+    select
+        aggregated.*,
+        months.is_complete_period,
+        cast(
+            case
+                when months.is_complete_period then aggregated.date_month
+                else {{ dbt.dateadd('month', -1, 'aggregated.date_month') }}
+            end as date
+        ) as trailing_window_end,
+        cast(aggregated.churned_customers as double)
+        / nullif(aggregated.paying_customers_start, 0) as customer_churn_rate
+
+    from aggregated
+
+    inner join months
+        on aggregated.date_month = months.date_month
+
+),
+
+{# the slice's customer churn rate averaged over the 3 complete months
+    ending with this month (the previous month for the month of
+    as_of_date), as in fct_retention_kpis_monthly: NULL unless all 3 have
+    a rate. A self-join on months, not a row window, because a slice can
+    skip a month. #}
+trailing_churn as (
+
+    select
+        current_month.date_month,
+        current_month.dimension_name,
+        current_month.dimension_value,
+        avg(earlier.customer_churn_rate) as churn_rate_3m,
+        count(earlier.customer_churn_rate) as churn_rate_3m_months
+
+    from with_rates as current_month
+
+    inner join with_rates as earlier
+        on
+            current_month.dimension_name = earlier.dimension_name
+            and current_month.dimension_value = earlier.dimension_value
+            and current_month.trailing_window_end >= earlier.date_month
+            and {{ dbt.dateadd(
+                'month', -2, 'current_month.trailing_window_end') }}
+            <= earlier.date_month
+            and earlier.is_complete_period
+
+    group by 1, 2, 3
+
+),
+
 final as (
 
     select
-        cast(date_month as date) as date_month,
-        cast(dimension_name as {{ dbt.type_string() }}) as dimension_name,
-        cast(dimension_value as {{ dbt.type_string() }}) as dimension_value,
-        cast(mrr as decimal(18, 4)) as mrr,
-        cast(mrr_start as decimal(18, 4)) as mrr_start,
-        cast(new_mrr as decimal(18, 4)) as new_mrr,
-        cast(reactivation_mrr as decimal(18, 4)) as reactivation_mrr,
-        cast(expansion_mrr as decimal(18, 4)) as expansion_mrr,
-        cast(contraction_mrr as decimal(18, 4)) as contraction_mrr,
-        cast(churn_mrr as decimal(18, 4)) as churn_mrr,
-        cast(paying_customers as {{ dbt.type_bigint() }}) as paying_customers,
-        cast(paying_customers_start as {{ dbt.type_bigint() }})
+        cast(with_rates.date_month as date) as date_month,
+        cast(with_rates.dimension_name as {{ dbt.type_string() }})
+            as dimension_name,
+        cast(with_rates.dimension_value as {{ dbt.type_string() }})
+            as dimension_value,
+        cast(with_rates.mrr as decimal(18, 4)) as mrr,
+        cast(with_rates.mrr_start as decimal(18, 4)) as mrr_start,
+        cast(with_rates.new_mrr as decimal(18, 4)) as new_mrr,
+        cast(with_rates.reactivation_mrr as decimal(18, 4))
+            as reactivation_mrr,
+        cast(with_rates.expansion_mrr as decimal(18, 4)) as expansion_mrr,
+        cast(with_rates.contraction_mrr as decimal(18, 4))
+            as contraction_mrr,
+        cast(with_rates.churn_mrr as decimal(18, 4)) as churn_mrr,
+        cast(with_rates.paying_customers as {{ dbt.type_bigint() }})
+            as paying_customers,
+        cast(with_rates.paying_customers_start as {{ dbt.type_bigint() }})
             as paying_customers_start,
-        cast(churned_customers as {{ dbt.type_bigint() }})
+        cast(with_rates.new_customers as {{ dbt.type_bigint() }})
+            as new_customers,
+        cast(with_rates.churned_customers as {{ dbt.type_bigint() }})
             as churned_customers,
-        cast(churned_customers as double) / nullif(paying_customers_start, 0)
-            as customer_churn_rate,
-        cast(mrr_start + expansion_mrr - contraction_mrr - churn_mrr as double)
-        / nullif(mrr_start, 0) as nrr_monthly,
-        cast(mrr_start - contraction_mrr - churn_mrr as double)
-        / nullif(mrr_start, 0) as grr_monthly
+        with_rates.customer_churn_rate,
+        cast(
+            with_rates.mrr_start + with_rates.expansion_mrr
+            - with_rates.contraction_mrr - with_rates.churn_mrr as double
+        )
+        / nullif(with_rates.mrr_start, 0) as nrr_monthly,
+        cast(
+            with_rates.mrr_start - with_rates.contraction_mrr
+            - with_rates.churn_mrr as double
+        )
+        / nullif(with_rates.mrr_start, 0) as grr_monthly,
+        cast(
+            cast(with_rates.mrr as double)
+            / nullif(with_rates.paying_customers, 0) as decimal(18, 4)
+        ) as arpa,
+        cast(
+            case
+                when trailing_churn.churn_rate_3m_months = 3
+                    then trailing_churn.churn_rate_3m
+            end as double
+        ) as trailing_3m_customer_churn_rate,
+        cast(
+            cast(with_rates.mrr as double)
+            / nullif(with_rates.paying_customers, 0)
+            * {{ var('gross_margin') }}
+            / nullif(
+                case
+                    when trailing_churn.churn_rate_3m_months = 3
+                        then trailing_churn.churn_rate_3m
+                end, 0
+            ) as decimal(18, 4)
+        ) as simple_clv,
+        with_rates.is_complete_period
 
-    from aggregated
+    from with_rates
+
+    left join trailing_churn
+        on
+            with_rates.date_month = trailing_churn.date_month
+            and with_rates.dimension_name = trailing_churn.dimension_name
+            and with_rates.dimension_value = trailing_churn.dimension_value
 
 )
 

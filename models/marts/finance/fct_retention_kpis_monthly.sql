@@ -4,7 +4,19 @@
    for the month of as_of_date unless as_of_date is its last day).
    S = paying customers at the end of m-1, E = at the end of m, N = paying
    at the end of m but not of m-1 (new + reactivated). A rate whose
-   denominator is 0 is NULL. #}
+   denominator is 0 is NULL.
+   Then every monthly headline metric of sections 2 to 6, read from the
+   mart that defines it, and for the headline metrics the previous
+   month's value (previous_<metric>) and the change (<metric>_change). #}
+
+{% set headline_metrics = [
+    'mrr', 'arr', 'arpa', 'paying_customers', 'customer_churn_rate',
+    'nrr_monthly', 'grr_monthly', 'active_users', 'stickiness_ratio',
+    'account_activation_rate', 'nps', 'csat_rate',
+    'tickets_per_100_paying_customers', 'repeat_purchase_rate',
+    'checkout_abandonment_rate', 'email_open_rate', 'dso_days', 'cac',
+    'ltv_to_cac_ratio'
+] %}
 
 with
 
@@ -269,6 +281,188 @@ final as (
 
     from trailing_churn_filled
 
+),
+
+engagement as (
+
+    select * from {{ ref('fct_engagement_monthly') }}
+
+),
+
+signup_retention as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'signup_date') }} as date)
+            as date_month,
+        cast(sum(day_1_retained_users) as double)
+        / nullif(sum(day_1_eligible_users), 0) as day_1_retention_rate,
+        cast(sum(day_7_retained_users) as double)
+        / nullif(sum(day_7_eligible_users), 0) as day_7_retention_rate,
+        cast(sum(day_30_retained_users) as double)
+        / nullif(sum(day_30_eligible_users), 0) as day_30_retention_rate
+
+    from {{ ref('fct_signup_cohort_retention_daily') }}
+
+    group by 1
+
+),
+
+activation as (
+
+    select
+        signup_month as date_month,
+        max(
+            case when entity_type = 'account' then activation_rate end
+        ) as account_activation_rate,
+        max(
+            case when entity_type = 'user' then activation_rate end
+        ) as user_activation_rate
+
+    from {{ ref('fct_activation_monthly') }}
+
+    group by 1
+
+),
+
+voice as (
+
+    select * from {{ ref('fct_voice_of_customer_monthly') }}
+
+    where dimension_name = 'all'
+
+),
+
+support as (
+
+    select * from {{ ref('fct_support_monthly') }}
+
+    where dimension_name = 'all'
+
+),
+
+commerce as (
+
+    select * from {{ ref('fct_commerce_monthly') }}
+
+),
+
+email as (
+
+    select
+        date_month,
+        cast(sum(emails_opened) as double)
+        / nullif(sum(emails_delivered), 0) as email_open_rate
+
+    from {{ ref('fct_email_campaigns_monthly') }}
+
+    group by 1
+
+),
+
+receivables as (
+
+    select * from {{ ref('fct_receivables_monthly') }}
+
+),
+
+acquisition as (
+
+    select * from {{ ref('fct_acquisition_monthly') }}
+
+    where acquisition_channel = 'all'
+
+),
+
+{# every monthly headline metric of METRICS.md sections 2 to 6, from the
+    mart that defines it (its whole-business row) #}
+with_sections as (
+
+    select
+        subscription_kpis.*,
+        cast(engagement.active_users as {{ dbt.type_bigint() }})
+            as active_users,
+        cast(engagement.active_accounts as {{ dbt.type_bigint() }})
+            as active_accounts,
+        engagement.average_dau,
+        engagement.stickiness_ratio,
+        engagement.usage_depth,
+        signup_retention.day_1_retention_rate,
+        signup_retention.day_7_retention_rate,
+        signup_retention.day_30_retention_rate,
+        activation.account_activation_rate,
+        activation.user_activation_rate,
+        cast(voice.nps_responses as {{ dbt.type_bigint() }})
+            as nps_responses,
+        voice.nps,
+        cast(voice.csat_responses as {{ dbt.type_bigint() }})
+            as csat_responses,
+        voice.csat_rate,
+        cast(voice.ces_responses as {{ dbt.type_bigint() }})
+            as ces_responses,
+        voice.ces_score,
+        cast(support.tickets_opened as {{ dbt.type_bigint() }})
+            as tickets_opened,
+        support.first_response_hours_median,
+        support.resolution_hours_median,
+        cast(support.open_backlog as {{ dbt.type_bigint() }})
+            as open_backlog,
+        support.tickets_per_100_paying_customers,
+        commerce.repeat_purchase_rate,
+        commerce.median_days_between_purchases,
+        commerce.mean_days_between_purchases,
+        commerce.product_return_rate,
+        commerce.checkout_abandonment_rate,
+        email.email_open_rate,
+        cast(receivables.accounts_receivable as decimal(18, 4))
+            as accounts_receivable,
+        receivables.dso_days,
+        cast(acquisition.spend_amount as decimal(18, 4))
+            as acquisition_spend,
+        cast(acquisition.cac as decimal(18, 4)) as cac,
+        acquisition.ltv_to_cac_ratio,
+        acquisition.cac_payback_months
+
+    from final as subscription_kpis
+
+    left join engagement
+        on subscription_kpis.date_month = engagement.date_month
+
+    left join signup_retention
+        on subscription_kpis.date_month = signup_retention.date_month
+
+    left join activation
+        on subscription_kpis.date_month = activation.date_month
+
+    left join voice
+        on subscription_kpis.date_month = voice.date_month
+
+    left join support
+        on subscription_kpis.date_month = support.date_month
+
+    left join commerce
+        on subscription_kpis.date_month = commerce.date_month
+
+    left join email
+        on subscription_kpis.date_month = email.date_month
+
+    left join receivables
+        on subscription_kpis.date_month = receivables.date_month
+
+    left join acquisition
+        on subscription_kpis.date_month = acquisition.date_month
+
+),
+
+with_previous as (
+
+    select
+        *,
+        {{ previous_and_change(headline_metrics, types={
+            'mrr': 'decimal(18, 4)', 'arr': 'decimal(18, 4)',
+            'arpa': 'decimal(18, 4)', 'cac': 'decimal(18, 4)'}) }}
+
+    from with_sections
+
 )
 
-select * from final
+select * from with_previous

@@ -24,9 +24,15 @@ months as (
 
 ),
 
-kpis as (
+paying as (
 
-    select * from {{ ref('fct_retention_kpis_monthly') }}
+    select
+        date_month,
+        sum(case when is_paying then 1 else 0 end) as paying_customers
+
+    from {{ ref('fct_customer_mrr_monthly') }}
+
+    group by 1
 
 ),
 
@@ -178,7 +184,7 @@ final as (
             when cells.dimension_name = 'all'
                 then
                     100.0 * coalesce(opened.tickets_opened, 0)
-                    / nullif(kpis.paying_customers, 0)
+                    / nullif(paying.paying_customers, 0)
         end as tickets_per_100_paying_customers
 
     from cells
@@ -195,8 +201,8 @@ final as (
             and cells.dimension_name = backlog.dimension_name
             and cells.dimension_value = backlog.dimension_value
 
-    left join kpis
-        on cells.date_month = kpis.date_month
+    left join paying
+        on cells.date_month = paying.date_month
 
 )
 

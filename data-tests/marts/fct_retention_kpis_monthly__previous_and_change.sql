@@ -1,0 +1,57 @@
+{# For every headline metric, previous_<metric> is the metric's value in
+   the calendar month before (NULL in the first month) and
+   <metric>_change = metric - previous_<metric>, recomputed with a
+   self-join on months rather than the model's window. #}
+
+{% set headline_metrics = [
+    'mrr', 'arr', 'arpa', 'paying_customers', 'customer_churn_rate',
+    'nrr_monthly', 'grr_monthly', 'active_users', 'stickiness_ratio',
+    'account_activation_rate', 'nps', 'csat_rate',
+    'tickets_per_100_paying_customers', 'repeat_purchase_rate',
+    'checkout_abandonment_rate', 'email_open_rate', 'dso_days', 'cac',
+    'ltv_to_cac_ratio'
+] %}
+
+with
+
+kpis as (
+
+    select * from {{ ref('fct_retention_kpis_monthly') }}
+
+),
+
+{% set previous_month = dbt.dateadd('month', -1, 'this_month.date_month') %}
+paired as (
+    {% for metric in headline_metrics %}
+    select
+        this_month.date_month,
+        '{{ metric }}' as metric_name,
+        cast(this_month.{{ metric }} as double) as metric_value,
+        cast(this_month.previous_{{ metric }} as double) as previous_value,
+        cast(this_month.{{ metric }}_change as double) as change_value,
+        cast(earlier.{{ metric }} as double) as recomputed_previous_value
+    from kpis as this_month
+    left join kpis as earlier
+        on {{ previous_month }} = earlier.date_month
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+failing as (
+
+    select *
+
+    from paired
+
+    where
+        coalesce(abs(previous_value - recomputed_previous_value), 0) > 1e-9
+        or (previous_value is null) != (recomputed_previous_value is null)
+        or coalesce(
+            abs(change_value - (metric_value - recomputed_previous_value)), 0
+        ) > 1e-9
+        or (change_value is null)
+        != (metric_value is null or recomputed_previous_value is null)
+
+)
+
+select * from failing
