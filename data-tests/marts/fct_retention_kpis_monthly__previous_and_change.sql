@@ -1,7 +1,8 @@
 {# For every headline metric, previous_<metric> is the metric's value in
    the calendar month before (NULL in the first month) and
    <metric>_change = metric - previous_<metric>, recomputed with a
-   self-join on months rather than the model's window. #}
+   self-join on months rather than the model's window (relative tolerance
+   1e-9: the comparison is in floating point). #}
 
 {% set headline_metrics = [
     'mrr', 'arr', 'arpa', 'paying_customers', 'customer_churn_rate',
@@ -44,11 +45,12 @@ failing as (
     from paired
 
     where
-        coalesce(abs(previous_value - recomputed_previous_value), 0) > 1e-9
+        coalesce(abs(previous_value - recomputed_previous_value), 0)
+        > 1e-9 * (1 + abs(previous_value))
         or (previous_value is null) != (recomputed_previous_value is null)
         or coalesce(
             abs(change_value - (metric_value - recomputed_previous_value)), 0
-        ) > 1e-9
+        ) > 1e-9 * (1 + abs(metric_value))
         or (change_value is null)
         != (metric_value is null or recomputed_previous_value is null)
 

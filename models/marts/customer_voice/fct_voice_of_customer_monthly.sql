@@ -1,12 +1,14 @@
 {# One row per month (of responded_at, up to as_of_date) and slice (all,
-   segment, plan_tier): NPS, CSAT and CES with their respondent counts.
+   segment, plan_tier, acquisition_channel, country_code): NPS, CSAT and CES with their respondent counts.
    nps = 100 x (promoters (9-10) - detractors (0-6)) / NPS responses;
    csat_rate = CSAT responses scoring 4 or 5 / CSAT responses; ces_score =
    mean effort score (1 .. var ces_scale_max, lower is easier). A metric
    with no responses is NULL. The plan tier is the customer's in that month
    ('none' when not paying). #}
 
-{% set dimensions = ['segment', 'plan_tier'] %}
+{% set dimensions = [
+    'segment', 'plan_tier', 'acquisition_channel', 'country_code'
+] %}
 
 with
 
@@ -43,6 +45,9 @@ classified as (
         cast({{ dbt.date_trunc('month', 'responses.responded_at') }} as date)
             as date_month,
         coalesce(customers.segment, 'unknown') as segment,
+        coalesce(customers.acquisition_channel, 'unknown')
+            as acquisition_channel,
+        coalesce(customers.country_code, 'unknown') as country_code,
         coalesce(customer_months.plan_tier, 'none') as plan_tier
 
     from responses

@@ -1,10 +1,17 @@
 {# One row per month (up to the month of as_of_date) and slice (all,
-   priority, category): tickets opened, first-response and resolution hours
-   (median and p90, over the month's tickets that had one by as_of_date),
-   open backlog at the month's snapshot (opened before it, not resolved by
-   it) and, for the total, tickets per 100 paying customers. #}
+   priority, category, and the customer's segment, plan_tier,
+   acquisition_channel, country_code): tickets opened, first-response and
+   resolution hours (median and p90, over the month's tickets that had one
+   by as_of_date), open backlog at the month's snapshot (opened before it,
+   not resolved by it) and tickets per 100 paying customers (for the total
+   and the customer slices, over the slice's paying customers; NULL for
+   priority and category). A ticket's plan tier is its customer's in the
+   month it was opened ('none' when not paying). #}
 
-{% set dimensions = ['priority', 'category'] %}
+{% set customer_dimensions = [
+    'segment', 'plan_tier', 'acquisition_channel', 'country_code'
+] %}
+{% set dimensions = ['priority', 'category'] + customer_dimensions %}
 {% set first_response_seconds = dbt.datediff(
     'tickets.opened_at', 'tickets.first_response_at', 'second') %}
 {% set resolution_seconds = dbt.datediff(
@@ -24,15 +31,44 @@ months as (
 
 ),
 
+customers as (
+
+    select * from {{ ref('stg_billing__customers') }}
+
+),
+
+customer_months as (
+
+    select * from {{ ref('fct_customer_mrr_monthly') }}
+
+),
+
 paying as (
 
     select
         date_month,
+        'all' as dimension_name,
+        'all' as dimension_value,
         sum(case when is_paying then 1 else 0 end) as paying_customers
 
-    from {{ ref('fct_customer_mrr_monthly') }}
+    from customer_months
 
     group by 1
+    {% for dimension in customer_dimensions %}
+    union all
+
+    select
+        date_month,
+        '{{ dimension }}' as dimension_name,
+        coalesce({{ dimension }}, 'unknown') as dimension_value,
+        count(*) as paying_customers
+
+    from customer_months
+
+    where is_paying
+
+    group by 1, 2, 3
+    {% endfor %}
 
 ),
 
@@ -48,6 +84,11 @@ timed as (
         tickets.ticket_id,
         tickets.priority,
         coalesce(tickets.category, 'unknown') as category,
+        coalesce(customers.segment, 'unknown') as segment,
+        coalesce(customer_months.plan_tier, 'none') as plan_tier,
+        coalesce(customers.acquisition_channel, 'unknown')
+            as acquisition_channel,
+        coalesce(customers.country_code, 'unknown') as country_code,
         tickets.opened_at,
         cast({{ dbt.date_trunc('month', 'tickets.opened_at') }} as date)
             as date_month,
@@ -72,6 +113,16 @@ timed as (
 
     inner join as_of
         on cast(tickets.opened_at as date) <= as_of.as_of_date
+
+    left join customers
+        on tickets.customer_id = customers.customer_id
+
+    left join customer_months
+        on
+            tickets.customer_id = customer_months.customer_id
+            and customer_months.date_month
+            = {{ dbt.date_trunc('month', 'tickets.opened_at') }}
+            and customer_months.is_paying
 
 ),
 
@@ -180,12 +231,9 @@ final as (
         cast(opened.resolution_hours_p90 as double) as resolution_hours_p90,
         cast(coalesce(backlog.open_backlog, 0) as {{ dbt.type_bigint() }})
             as open_backlog,
-        case
-            when cells.dimension_name = 'all'
-                then
-                    100.0 * coalesce(opened.tickets_opened, 0)
-                    / nullif(paying.paying_customers, 0)
-        end as tickets_per_100_paying_customers
+        100.0 * coalesce(opened.tickets_opened, 0)
+        / nullif(paying.paying_customers, 0)
+            as tickets_per_100_paying_customers
 
     from cells
 
@@ -202,7 +250,10 @@ final as (
             and cells.dimension_value = backlog.dimension_value
 
     left join paying
-        on cells.date_month = paying.date_month
+        on
+            cells.date_month = paying.date_month
+            and cells.dimension_name = paying.dimension_name
+            and cells.dimension_value = paying.dimension_value
 
 )
 
