@@ -1,4 +1,6 @@
-{# One row per month (up to as_of_date) with orders or checkouts:
+{# One row per month (up to as_of_date) with orders or checkouts and
+   slice (all, and the customer's segment, acquisition_channel and
+   country_code; unknown for a checkout without a customer):
    repeat_purchase_rate = customers with >= 2 orders in the month /
    customers with >= 1; the median and mean days between a customer's
    consecutive orders (each gap in the month of the later order);
@@ -6,6 +8,8 @@
    checkout_abandonment_rate = checkouts started without an order placed
    within var checkout_window_hours / checkouts started. Orders are
    purchases unless cancelled or pending. #}
+
+{% set dimensions = ['segment', 'acquisition_channel', 'country_code'] %}
 
 with
 
@@ -33,9 +37,51 @@ checkouts as (
 
 ),
 
+customers as (
+
+    select * from {{ ref('stg_billing__customers') }}
+
+),
+
 as_of as (
 
     select * from {{ ref('util_as_of_date') }}
+
+),
+
+{# every customer key that orders or checkouts carry ('' for none), with
+    its slices: one row for all and one per dimension #}
+customer_keys as (
+
+    select coalesce(customer_id, '') as customer_key from orders
+
+    union
+
+    select coalesce(customer_id, '') as customer_key from checkouts
+
+),
+
+customer_slices as (
+
+    select
+        customer_key,
+        'all' as dimension_name,
+        'all' as dimension_value
+
+    from customer_keys
+    {% for dimension in dimensions %}
+    union all
+
+    select
+        customer_keys.customer_key,
+        '{{ dimension }}' as dimension_name,
+        coalesce(customers.{{ dimension }}, 'unknown') as dimension_value
+
+    from customer_keys
+
+    left join customers
+        on customer_keys.customer_key = customers.customer_id
+    {% endfor %}
 
 ),
 
@@ -60,16 +106,34 @@ purchases as (
 
 ),
 
+sliced_purchases as (
+
+    select
+        purchases.*,
+        customer_slices.dimension_name,
+        customer_slices.dimension_value
+
+    from purchases
+
+    inner join customer_slices
+        on
+            coalesce(purchases.customer_id, '')
+            = customer_slices.customer_key
+
+),
+
 customers_per_month as (
 
     select
         date_month,
+        dimension_name,
+        dimension_value,
         customer_id,
         count(*) as order_count
 
-    from purchases
+    from sliced_purchases
 
-    group by 1, 2
+    group by 1, 2, 3, 4
 
 ),
 
@@ -77,12 +141,14 @@ repeat_purchase as (
 
     select
         date_month,
+        dimension_name,
+        dimension_value,
         count(*) as ordering_customers,
         sum(case when order_count >= 2 then 1 else 0 end) as repeat_customers
 
     from customers_per_month
 
-    group by 1
+    group by 1, 2, 3
 
 ),
 
@@ -90,10 +156,12 @@ consecutive_orders as (
 
     select
         date_month,
+        dimension_name,
+        dimension_value,
         {{ dbt.datediff('previous_ordered_at', 'ordered_at', 'second') }}
         / 86400.0 as gap_days
 
-    from purchases
+    from sliced_purchases
 
     where previous_ordered_at is not null
 
@@ -103,13 +171,15 @@ gaps as (
 
     select
         date_month,
+        dimension_name,
+        dimension_value,
         {{ retention.percentile_cont('gap_days', 0.5) }}
             as median_days_between_purchases,
         avg(gap_days) as mean_days_between_purchases
 
     from consecutive_orders
 
-    group by 1
+    group by 1, 2, 3
 
 ),
 
@@ -128,19 +198,21 @@ returned_units as (
 units as (
 
     select
-        purchases.date_month,
+        sliced_purchases.date_month,
+        sliced_purchases.dimension_name,
+        sliced_purchases.dimension_value,
         sum(order_items.quantity) as units_sold,
         sum(coalesce(returned_units.units_returned, 0)) as units_returned
 
-    from purchases
+    from sliced_purchases
 
     inner join order_items
-        on purchases.order_id = order_items.order_id
+        on sliced_purchases.order_id = order_items.order_id
 
     left join returned_units
         on order_items.order_item_id = returned_units.order_item_id
 
-    group by 1
+    group by 1, 2, 3
 
 ),
 
@@ -149,6 +221,8 @@ checkout_outcomes as (
     select
         cast({{ dbt.date_trunc('month', 'checkouts.started_at') }} as date)
             as date_month,
+        customer_slices.dimension_name,
+        customer_slices.dimension_value,
         case
             when
                 orders.order_id is null
@@ -167,35 +241,56 @@ checkout_outcomes as (
     left join orders
         on checkouts.order_id = orders.order_id
 
+    inner join customer_slices
+        on
+            coalesce(checkouts.customer_id, '')
+            = customer_slices.customer_key
+
 ),
 
 checkout_rates as (
 
     select
         date_month,
+        dimension_name,
+        dimension_value,
         count(*) as checkouts_started,
         sum(is_abandoned) as checkouts_abandoned
 
     from checkout_outcomes
 
-    group by 1
+    group by 1, 2, 3
 
 ),
 
-months as (
+cells as (
 
-    select date_month from repeat_purchase
+    select
+        date_month,
+        dimension_name,
+        dimension_value
+
+    from repeat_purchase
 
     union
 
-    select date_month from checkout_rates
+    select
+        date_month,
+        dimension_name,
+        dimension_value
+
+    from checkout_rates
 
 ),
 
 final as (
 
     select
-        cast(months.date_month as date) as date_month,
+        cast(cells.date_month as date) as date_month,
+        cast(cells.dimension_name as {{ dbt.type_string() }})
+            as dimension_name,
+        cast(cells.dimension_value as {{ dbt.type_string() }})
+            as dimension_value,
         cast(
             coalesce(repeat_purchase.ordering_customers, 0)
             as {{ dbt.type_bigint() }}
@@ -229,19 +324,31 @@ final as (
         / nullif(checkout_rates.checkouts_started, 0)
             as checkout_abandonment_rate
 
-    from months
+    from cells
 
     left join repeat_purchase
-        on months.date_month = repeat_purchase.date_month
+        on
+            cells.date_month = repeat_purchase.date_month
+            and cells.dimension_name = repeat_purchase.dimension_name
+            and cells.dimension_value = repeat_purchase.dimension_value
 
     left join gaps
-        on months.date_month = gaps.date_month
+        on
+            cells.date_month = gaps.date_month
+            and cells.dimension_name = gaps.dimension_name
+            and cells.dimension_value = gaps.dimension_value
 
     left join units
-        on months.date_month = units.date_month
+        on
+            cells.date_month = units.date_month
+            and cells.dimension_name = units.dimension_name
+            and cells.dimension_value = units.dimension_value
 
     left join checkout_rates
-        on months.date_month = checkout_rates.date_month
+        on
+            cells.date_month = checkout_rates.date_month
+            and cells.dimension_name = checkout_rates.dimension_name
+            and cells.dimension_value = checkout_rates.dimension_value
 
 )
 

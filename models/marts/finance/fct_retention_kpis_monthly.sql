@@ -320,6 +320,8 @@ activation as (
 
     from {{ ref('fct_activation_monthly') }}
 
+    where dimension_name = 'all'
+
     group by 1
 
 ),
@@ -343,6 +345,8 @@ support as (
 commerce as (
 
     select * from {{ ref('fct_commerce_monthly') }}
+
+    where dimension_name = 'all'
 
 ),
 

@@ -1,5 +1,7 @@
-{# One row per signup month and entity type (account, user): accounts
-   (users) signed up, those whose activation window (var
+{# One row per signup month, entity type (account, user) and slice (all,
+   and the account's segment, acquisition_channel and country_code; plan
+   tier is left out: at signup almost every account is not paying yet):
+   accounts (users) signed up, those whose activation window (var
    activation_window_days after signup) has closed by as_of_date, those of
    them that performed every event of var activation_events inside the
    window (for an account: by any of its users), and activation_rate =
@@ -7,6 +9,7 @@
 
 {% set activation_events = var('activation_events') %}
 {% set activation_event_list = "'" ~ activation_events | join("', '") ~ "'" %}
+{% set dimensions = ['segment', 'acquisition_channel', 'country_code'] %}
 
 with
 
@@ -41,6 +44,7 @@ entities as (
     select
         'user' as entity_type,
         user_id as entity_id,
+        customer_id,
         created_at
 
     from users
@@ -50,6 +54,7 @@ entities as (
     select
         'account' as entity_type,
         customer_id as entity_id,
+        customer_id,
         created_at
 
     from customers
@@ -120,7 +125,11 @@ flagged as (
                 = {{ activation_events | length }}
                 then 1
             else 0
-        end as is_activated
+        end as is_activated,
+        coalesce(customers.segment, 'unknown') as segment,
+        coalesce(customers.acquisition_channel, 'unknown')
+            as acquisition_channel,
+        coalesce(customers.country_code, 'unknown') as country_code
 
     from entities
 
@@ -132,6 +141,36 @@ flagged as (
             entities.entity_type = completed.entity_type
             and entities.entity_id = completed.entity_id
 
+    left join customers
+        on entities.customer_id = customers.customer_id
+
+),
+
+sliced as (
+
+    select
+        signup_month,
+        entity_type,
+        'all' as dimension_name,
+        'all' as dimension_value,
+        is_window_closed,
+        is_activated
+
+    from flagged
+    {% for dimension in dimensions %}
+    union all
+
+    select
+        signup_month,
+        entity_type,
+        '{{ dimension }}' as dimension_name,
+        {{ dimension }} as dimension_value,
+        is_window_closed,
+        is_activated
+
+    from flagged
+    {% endfor %}
+
 ),
 
 aggregated as (
@@ -139,13 +178,15 @@ aggregated as (
     select
         signup_month,
         entity_type,
+        dimension_name,
+        dimension_value,
         count(*) as signed_up,
         sum(is_window_closed) as window_closed,
         sum(is_window_closed * is_activated) as activated
 
-    from flagged
+    from sliced
 
-    group by 1, 2
+    group by 1, 2, 3, 4
 
 ),
 
@@ -154,6 +195,8 @@ final as (
     select
         cast(signup_month as date) as signup_month,
         cast(entity_type as {{ dbt.type_string() }}) as entity_type,
+        cast(dimension_name as {{ dbt.type_string() }}) as dimension_name,
+        cast(dimension_value as {{ dbt.type_string() }}) as dimension_value,
         cast(signed_up as {{ dbt.type_bigint() }}) as signed_up,
         cast(window_closed as {{ dbt.type_bigint() }}) as window_closed,
         cast(activated as {{ dbt.type_bigint() }}) as activated,
