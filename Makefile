@@ -62,6 +62,7 @@ generate: $(STAMP)
 ## Benchmark: generate (or reuse) a larger set, build it, print per-model
 ## times and peak memory.
 bench: $(STAMP)
+	$(BIN)/python scripts/bench_clv.py --markdown docs/BENCHMARKS.md
 	$(BIN)/python scripts/bench.py --customers $(CUSTOMERS)
 
 clean:
