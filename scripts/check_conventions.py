@@ -9,7 +9,8 @@ script checks the rules that matter to us and exits 1 listing every breach:
 - every model has a test on its key (unique + not_null, a combination test,
   or a single_row test), except base_ validation models (one row per
   distinct raw row, duplicates included by design);
-- marts enforce a contract and describe every column;
+- marts enforce a contract (Python marts, which cannot, carry the
+  matches_columns test) and describe every column;
 - only staging models call source().
 Usage: python scripts/check_conventions.py target/manifest.json
 """
@@ -61,7 +62,13 @@ def check(manifest: dict) -> list[str]:
             problems.append(f"{name}: no key test (unique, "
                             "unique_combination_of_columns or single_row)")
         if folder == "marts":
-            if not node["config"].get("contract", {}).get("enforced"):
+            # dbt cannot enforce contracts on Python models: they must
+            # carry the matches_columns test instead
+            if node.get("language") == "python":
+                if "matches_columns" not in tests_by_model.get(uid, set()):
+                    problems.append(f"{name}: Python marts need the "
+                                    "matches_columns test")
+            elif not node["config"].get("contract", {}).get("enforced"):
                 problems.append(f"{name}: marts must enforce a contract")
             for col, spec in node["columns"].items():
                 if not (spec.get("description") or "").strip():

@@ -803,8 +803,11 @@ class _Chunk:
         cap = 60
         gaps = rng.exponential(1.0, (nb, cap)) / np.maximum(lam, 1e-9)[:, None]
         times = np.cumsum(gaps, axis=1)
-        # dropout happens after a purchase with probability p (first is at t=0)
-        n_after = rng.geometric(np.clip(p, 1e-9, 1)) - 1
+        # BG/NBD (Fader, Hardie and Lee 2005): the customer may drop out after
+        # each repeat purchase with probability p, so the number of repeat
+        # purchases made before dropping out is K ~ Geometric(p) >= 1 (not
+        # K - 1: the first purchase at t = 0 is not a dropout point)
+        n_after = rng.geometric(np.clip(p, 1e-9, 1))
         k = np.arange(cap)[None, :]
         ok = (times < horizon_w[:, None]) & (k < n_after[:, None])
         n_rep = ok.sum(1)

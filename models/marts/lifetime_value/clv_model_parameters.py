@@ -1,0 +1,21 @@
+"""One row per fitted model, segment and parameter (see the yml).
+
+A thin wrapper: reads the refs, calls retention_lib.lifetime_value, returns
+the frame. Fitted on data up to as_of_date only (the refs are cut there).
+"""
+
+
+def model(dbt, session):
+    from retention_lib import lifetime_value
+
+    orders = dbt.ref("int_orders_summarized_to_customer").df()
+    customers = dbt.ref("dim_customers").df()
+    customer_months = dbt.ref("fct_customer_mrr_monthly").df()
+    as_of_date = dbt.ref("util_as_of_date").df()["as_of_date"].iloc[0]
+
+    orders = orders.merge(customers[["customer_id", "segment"]],
+                          on="customer_id", how="left")
+    orders["segment"] = orders["segment"].fillna("unknown")
+    lifetimes = lifetime_value.subscription_lifetimes(customer_months)
+    return lifetime_value.fit_parameters(
+        orders, lifetimes, dbt.config.get("clv_time_unit"), as_of_date)

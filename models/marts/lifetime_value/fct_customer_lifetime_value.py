@@ -1,0 +1,22 @@
+"""One row per customer with its order and subscription lifetime values.
+
+A thin wrapper over retention_lib.lifetime_value.customer_values, using the
+parameters published in clv_model_parameters (fitted once).
+"""
+
+
+def model(dbt, session):
+    from retention_lib import lifetime_value
+
+    parameters = dbt.ref("clv_model_parameters").df()
+    orders = dbt.ref("int_orders_summarized_to_customer").df()
+    customers = dbt.ref("dim_customers").df()
+    customer_months = dbt.ref("fct_customer_mrr_monthly").df()
+
+    lifetimes = lifetime_value.subscription_lifetimes(customer_months)
+    return lifetime_value.customer_values(
+        customers, orders, lifetimes, parameters,
+        time_unit=dbt.config.get("clv_time_unit"),
+        horizon_months=int(dbt.config.get("clv_horizon_months")),
+        discount_rate=float(dbt.config.get("discount_rate")),
+        gross_margin=float(dbt.config.get("gross_margin")))

@@ -1,0 +1,172 @@
+"""retention_lib.lifetime_value (the logic of the CLV dbt Python models) on
+hand-made frames, and the dbt models end to end on a generated set whose
+true BG/NBD and Gamma-Gamma parameters are known."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import PROJECT_DIR
+from retention_lib import clv, lifetime_value
+from retention_lib.generator import generate
+
+
+def month_rows(customer, cohort, paying, mrr=100.0):
+    """fct_customer_mrr_monthly rows: paying flags for k = 0, 1, ..."""
+    rows, tenure = [], 0
+    for k, is_paying in enumerate(paying):
+        tenure = tenure + 1 if is_paying else 0
+        rows.append({"customer_id": customer,
+                     "date_month": pd.Timestamp(cohort) + pd.DateOffset(months=k),
+                     "cohort_month": pd.Timestamp(cohort),
+                     "months_since_start": k, "is_paying": is_paying,
+                     "mrr": mrr if is_paying else 0.0,
+                     "paying_tenure_months": tenure,
+                     "is_complete_period": True})
+    return rows
+
+
+def test_subscription_lifetimes_by_hand():
+    months = pd.DataFrame(
+        month_rows("churned", "2024-01-01", [True, True, True, False])
+        + month_rows("censored", "2024-01-01", [True] * 6)
+        + month_rows("reactivated", "2024-01-01",
+                     [True, True, False, False, True, True]))
+    # the month of as_of_date is incomplete: not used for the fit, used for
+    # the current state
+    months.loc[months.index[-1], "is_complete_period"] = False
+    out = lifetime_value.subscription_lifetimes(months).set_index("customer_id")
+    assert out.loc["churned", "periods"] == 3
+    assert bool(out.loc["churned", "churned"])
+    assert not bool(out.loc["churned", "is_paying_now"])
+    assert out.loc["censored", "periods"] == 5
+    assert not bool(out.loc["censored", "churned"])
+    assert out.loc["censored", "current_renewals"] == 5
+    # first spell churned at k = 2; now paying for 2 months -> 1 renewal
+    assert out.loc["reactivated", "periods"] == 2
+    assert bool(out.loc["reactivated", "churned"])
+    assert bool(out.loc["reactivated", "is_paying_now"])
+    assert out.loc["reactivated", "current_renewals"] == 1
+
+
+def test_cohort_without_churn_falls_back_to_overall_and_churned_is_zero():
+    rng = np.random.default_rng(8)
+    rows = []
+    for i in range(400):  # an old cohort with churn
+        life = int(rng.geometric(rng.beta(2.0, 8.0)))
+        paying = [k < life for k in range(13)]
+        rows += month_rows(f"old{i}", "2024-01-01", paying)
+    for i in range(30):  # a young cohort nobody has left yet
+        rows += month_rows(f"new{i}", "2024-11-01", [True, True])
+    lifetimes = lifetime_value.subscription_lifetimes(pd.DataFrame(rows))
+    parameters = lifetime_value.fit_parameters(
+        pd.DataFrame(columns=["customer_id", "frequency", "recency_days",
+                              "age_days", "repeat_mean_value", "segment"]),
+        lifetimes, "week", date(2025, 1, 31))
+    sbg = parameters[parameters["model"] == "sbg"]
+    assert set(sbg["segment"]) >= {"overall", "2024-01-01"}
+    assert "2024-11-01" not in set(sbg["segment"])
+    customers = pd.DataFrame({"customer_id": lifetimes["customer_id"],
+                              "segment": "smb"})
+    values = lifetime_value.customer_values(
+        customers, pd.DataFrame(columns=["customer_id", "frequency",
+                                         "recency_days", "age_days",
+                                         "repeat_mean_value"]),
+        lifetimes, parameters, time_unit="week", horizon_months=12,
+        discount_rate=0.1, gross_margin=0.8).set_index("customer_id")
+    assert values.loc["new0", "subscription_model_segment"] == "overall"
+    assert values.loc["old0", "subscription_model_segment"] == "2024-01-01"
+    churned = values[~values["is_paying_now"].astype(bool)]
+    assert len(churned) > 0 and (churned["subscription_clv"] == 0).all()
+    paying = values[values["is_paying_now"].astype(bool)]
+    monthly = (1.1) ** (1 / 12) - 1
+    alpha, beta = (sbg[(sbg["segment"] == "2024-01-01")]
+                   .set_index("parameter")["value"][["alpha", "beta"]])
+    one = paying[paying["subscription_model_segment"] == "2024-01-01"].iloc[0]
+    expected = clv.sbg_discounted_expected_residual_lifetime(
+        alpha, beta, one["renewals"], monthly) * 0.8 * 100.0
+    assert one["subscription_clv"] == pytest.approx(expected)
+
+
+def test_a_single_order_customer_is_scored_with_given_parameters():
+    parameters = pd.DataFrame([
+        {"model": "bgnbd", "segment": "overall", "parameter": name,
+         "value": value} for name, value in
+        zip(["r", "alpha", "a", "b"], [0.243, 4.414, 0.793, 2.426], strict=True)
+    ] + [{"model": "gamma_gamma", "segment": "overall", "parameter": name,
+          "value": value} for name, value in
+         zip(["p", "q", "gamma"], [6.25, 3.74, 15.44], strict=True)])
+    orders = pd.DataFrame({"customer_id": ["c1"], "frequency": [2],
+                           "recency_days": [70], "age_days": [140],
+                           "repeat_mean_value": [40.0]})
+    values = lifetime_value.customer_values(
+        pd.DataFrame({"customer_id": ["c1", "c2"], "segment": ["smb", None]}),
+        orders, lifetime_value.subscription_lifetimes(pd.DataFrame(
+            columns=["customer_id", "date_month", "cohort_month",
+                     "months_since_start", "is_paying", "mrr",
+                     "paying_tenure_months", "is_complete_period"])),
+        parameters, time_unit="week", horizon_months=12, discount_rate=0.1,
+        gross_margin=0.8).set_index("customer_id")
+    one = values.loc["c1"]
+    params = (0.243, 4.414, 0.793, 2.426)
+    x, t_x, age = 2.0, 10.0, 20.0
+    assert one["probability_alive"] == pytest.approx(
+        clv.bgnbd_probability_alive(params, [x], [t_x], [age])[0])
+    assert one["expected_purchases"] == pytest.approx(
+        clv.bgnbd_expected_purchases(params, 12 * 365.25 / 12 / 7, [x], [t_x],
+                                     [age])[0])
+    undiscounted = one["expected_purchases"] * one["expected_order_value"] * 0.8
+    assert 0.9 * undiscounted < one["order_clv"] < undiscounted
+    assert values.loc["c2", "clv"] == 0 and not values.loc["c2", "is_order_customer"]
+    with pytest.raises(clv.FitError):
+        lifetime_value.fit_parameters(
+            orders.assign(segment="smb"), pd.DataFrame(), "week", date(2025, 1, 1))
+
+
+@pytest.mark.dbt
+def test_dbt_models_recover_the_generator_truth(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("clv_raw")
+    generate(raw, 6000, seed=11, fmt="parquet")
+    truth = json.loads((raw / "_truth.json").read_text())
+    warehouse = tmp_path_factory.mktemp("clv_warehouse")
+    env = dict(os.environ, RETENTION_WAREHOUSE_DIR=str(warehouse),
+               DBT_TARGET_PATH=str(tmp_path_factory.mktemp("clv_target")),
+               DBT_TARGET="dev", DBT_PROFILES_DIR=str(PROJECT_DIR / "profiles"))
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "dbt"), "build", "-s",
+         "+fct_customer_lifetime_value", "--indirect-selection", "cautious",
+         "--vars", json.dumps({"raw_dir": str(raw)})],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:]
+    con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    try:
+        rows = con.execute("""
+            select model, parameter, value, standard_error
+            from clv_model_parameters where segment = 'overall'""").fetchall()
+        customers = con.execute(
+            "select count(*), count(probability_alive) from "
+            "fct_customer_lifetime_value").fetchone()
+        dim = con.execute("select count(*) from dim_customers").fetchone()[0]
+    finally:
+        con.close()
+    fitted = {(model, name): (value, se) for model, name, value, se in rows}
+    expected = {("bgnbd", "r"): truth["bgnbd_r"],
+                ("bgnbd", "alpha"): truth["bgnbd_alpha"],
+                ("bgnbd", "a"): truth["bgnbd_a"],
+                ("bgnbd", "b"): truth["bgnbd_b"],
+                ("gamma_gamma", "p"): truth["gg_p"],
+                ("gamma_gamma", "q"): truth["gg_q"],
+                ("gamma_gamma", "gamma"): truth["gg_gamma"]}
+    for key, value in expected.items():
+        estimate, se = fitted[key]
+        assert abs(estimate - value) < 2 * se, (key, estimate, value, se)
+    assert customers[0] == dim and customers[1] > 0
