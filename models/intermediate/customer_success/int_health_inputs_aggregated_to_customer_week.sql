@@ -1,0 +1,427 @@
+{# One row per weekly snapshot (every Sunday up to as_of_date) and customer
+   subscribed at its end: the raw inputs of the health score, each computed
+   only from data dated before the snapshot's end (snapshot_date + 1 day),
+   so a snapshot never changes when later data arrives.
+   - Subscribed: a subscription line in force at the snapshot's end, on an
+     invoice issued before it, of a subscription not cancelled before it.
+   - Usage: users created before the end; distinct users and qualifying
+     events in the 30 days before the end and events in the 30 days before
+     those.
+   - Breadth: key features (var health_key_features) used in the last
+     complete calendar month before the snapshot's month.
+   - Support: tickets open at the end, of them urgent or high priority;
+     tickets resolved in the last 90 days after more than var
+     health_slow_resolution_hours.
+   - Billing: failed payment attempts in the last 90 days; invoices past
+     their due date and unpaid at the end.
+   - Sentiment: the latest NPS score and the latest CSAT score of the last
+     180 days (NULL without one). #}
+
+{{ config(materialized='table') }}
+
+{% set key_feature_list =
+    "'" ~ var('health_key_features') | join("', '") ~ "'" %}
+{% set snapshot_end = dbt.dateadd('day', 1, 'snapshot_dates.snapshot_date') %}
+{% set minus_30 = dbt.dateadd('day', -30, 'snapshots.snapshot_end') %}
+{% set minus_60 = dbt.dateadd('day', -60, 'snapshots.snapshot_end') %}
+{% set minus_90 = dbt.dateadd('day', -90, 'snapshots.snapshot_end') %}
+{% set minus_180 = dbt.dateadd('day', -180, 'snapshots.snapshot_end') %}
+{% set resolution_hours = dbt.datediff(
+    'tickets.opened_at', 'tickets.resolved_at', 'second') ~ ' / 3600.0' %}
+
+with
+
+lines as (
+
+    select * from {{ ref('int_invoice_lines_normalized') }}
+
+    where line_type = 'subscription'
+
+),
+
+days as (
+
+    select * from {{ ref('util_days') }}
+
+),
+
+users as (
+
+    select * from {{ ref('stg_product__users') }}
+
+),
+
+user_days as (
+
+    select * from {{ ref('int_events_aggregated_to_user_day') }}
+
+),
+
+features as (
+
+    select * from {{ ref('int_feature_usage_aggregated_to_account_month') }}
+
+    where feature_name in ({{ key_feature_list }})
+
+),
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+payments as (
+
+    select * from {{ ref('stg_billing__payments') }}
+
+    where payment_status = 'failed'
+
+),
+
+invoices as (
+
+    select * from {{ ref('stg_billing__invoices') }}
+
+    where invoice_status in ('paid', 'open', 'uncollectible')
+
+),
+
+responses as (
+
+    select * from {{ ref('stg_support__survey_responses') }}
+
+    where survey_type in ('nps', 'csat')
+
+),
+
+first_line as (
+
+    select min(cast(period_start_at as date)) as first_date from lines
+
+),
+
+{# Sundays: days a multiple of 7 after Sunday 2023-12-31 #}
+snapshot_dates as (
+
+    select days.date_day as snapshot_date
+
+    from days
+
+    inner join first_line
+        on days.date_day >= first_line.first_date
+
+    where
+        mod(
+            {{ dbt.datediff("cast('2023-12-31' as date)", 'days.date_day',
+                            'day') }},
+            7
+        ) = 0
+
+),
+
+snapshots as (
+
+    select distinct
+        snapshot_dates.snapshot_date,
+        cast({{ snapshot_end }} as {{ dbt.type_timestamp() }}) as snapshot_end,
+        lines.customer_id
+
+    from snapshot_dates
+
+    inner join lines
+        on
+            lines.period_start_at < {{ snapshot_end }}
+            and lines.period_end_at >= {{ snapshot_end }}
+            and lines.issued_at < {{ snapshot_end }}
+            and (
+                lines.canceled_at is null
+                or lines.canceled_at >= {{ snapshot_end }}
+            )
+
+),
+
+user_counts as (
+
+    select
+        snapshots.snapshot_date,
+        snapshots.customer_id,
+        count(*) as user_count
+
+    from snapshots
+
+    inner join users
+        on
+            snapshots.customer_id = users.customer_id
+            and snapshots.snapshot_end > users.created_at
+
+    group by 1, 2
+
+),
+
+usage as (
+
+    select
+        snapshots.snapshot_date,
+        snapshots.customer_id,
+        count(
+            distinct case
+                when user_days.activity_date >= {{ minus_30 }}
+                    then user_days.user_id
+            end
+        ) as active_users_30d,
+        sum(
+            case
+                when user_days.activity_date >= {{ minus_30 }}
+                    then user_days.event_count
+                else 0
+            end
+        ) as events_30d,
+        sum(
+            case
+                when user_days.activity_date < {{ minus_30 }}
+                    then user_days.event_count
+                else 0
+            end
+        ) as events_previous_30d
+
+    from snapshots
+
+    inner join user_days
+        on
+            snapshots.customer_id = user_days.customer_id
+            and snapshots.snapshot_end > user_days.activity_date
+            and user_days.activity_date >= {{ minus_60 }}
+
+    group by 1, 2
+
+),
+
+breadth as (
+
+    select
+        snapshots.snapshot_date,
+        snapshots.customer_id,
+        count(distinct features.feature_name) as key_features_used
+
+    from snapshots
+
+    inner join features
+        on
+            snapshots.customer_id = features.customer_id
+            and features.date_month
+            = {{ dbt.dateadd('month', -1,
+                dbt.date_trunc('month', 'snapshots.snapshot_date')) }}
+
+    group by 1, 2
+
+),
+
+support as (
+
+    select
+        snapshots.snapshot_date,
+        snapshots.customer_id,
+        sum(
+            case
+                when
+                    tickets.resolved_at is null
+                    or tickets.resolved_at >= snapshots.snapshot_end
+                    then 1
+                else 0
+            end
+        ) as open_tickets,
+        sum(
+            case
+                when
+                    (
+                        tickets.resolved_at is null
+                        or tickets.resolved_at >= snapshots.snapshot_end
+                    )
+                    and tickets.priority in ('urgent', 'high')
+                    then 1
+                else 0
+            end
+        ) as open_urgent_tickets,
+        sum(
+            case
+                when
+                    tickets.resolved_at < snapshots.snapshot_end
+                    and tickets.resolved_at >= {{ minus_90 }}
+                    and {{ resolution_hours }}
+                    > {{ var('health_slow_resolution_hours') }}
+                    then 1
+                else 0
+            end
+        ) as slow_resolutions_90d
+
+    from snapshots
+
+    inner join tickets
+        on
+            snapshots.customer_id = tickets.customer_id
+            and snapshots.snapshot_end > tickets.opened_at
+
+    group by 1, 2
+
+),
+
+failed_payments as (
+
+    select
+        snapshots.snapshot_date,
+        snapshots.customer_id,
+        count(*) as failed_payments_90d
+
+    from snapshots
+
+    inner join payments
+        on
+            snapshots.customer_id = payments.customer_id
+            and snapshots.snapshot_end > payments.created_at
+            and payments.created_at >= {{ minus_90 }}
+
+    group by 1, 2
+
+),
+
+overdue as (
+
+    select
+        snapshots.snapshot_date,
+        snapshots.customer_id,
+        count(*) as overdue_invoices
+
+    from snapshots
+
+    inner join invoices
+        on
+            snapshots.customer_id = invoices.customer_id
+            and snapshots.snapshot_end > invoices.issued_at
+            and snapshots.snapshot_end > invoices.due_at
+            and (
+                invoices.paid_at is null
+                or snapshots.snapshot_end <= invoices.paid_at
+            )
+
+    group by 1, 2
+
+),
+
+ranked_responses as (
+
+    select
+        snapshots.snapshot_date,
+        snapshots.customer_id,
+        responses.survey_type,
+        responses.score,
+        row_number() over (
+            partition by
+                snapshots.snapshot_date,
+                snapshots.customer_id,
+                responses.survey_type
+            order by responses.responded_at desc, responses.response_id desc
+        ) as response_rank
+
+    from snapshots
+
+    inner join responses
+        on
+            snapshots.customer_id = responses.customer_id
+            and snapshots.snapshot_end > responses.responded_at
+            and responses.responded_at >= {{ minus_180 }}
+
+),
+
+sentiment as (
+
+    select
+        snapshot_date,
+        customer_id,
+        max(case when survey_type = 'nps' then score end) as latest_nps_score,
+        max(case when survey_type = 'csat' then score end)
+            as latest_csat_score
+
+    from ranked_responses
+
+    where response_rank = 1
+
+    group by 1, 2
+
+),
+
+final as (
+
+    select
+        cast(snapshots.snapshot_date as date) as snapshot_date,
+        snapshots.customer_id,
+        cast(coalesce(user_counts.user_count, 0) as {{ dbt.type_bigint() }})
+            as user_count,
+        cast(coalesce(usage.active_users_30d, 0) as {{ dbt.type_bigint() }})
+            as active_users_30d,
+        cast(coalesce(usage.events_30d, 0) as {{ dbt.type_bigint() }})
+            as events_30d,
+        cast(
+            coalesce(usage.events_previous_30d, 0) as {{ dbt.type_bigint() }}
+        ) as events_previous_30d,
+        cast(
+            coalesce(breadth.key_features_used, 0) as {{ dbt.type_bigint() }}
+        ) as key_features_used,
+        cast(coalesce(support.open_tickets, 0) as {{ dbt.type_bigint() }})
+            as open_tickets,
+        cast(
+            coalesce(support.open_urgent_tickets, 0) as {{ dbt.type_bigint() }}
+        ) as open_urgent_tickets,
+        cast(
+            coalesce(support.slow_resolutions_90d, 0) as {{ dbt.type_bigint() }}
+        ) as slow_resolutions_90d,
+        cast(
+            coalesce(failed_payments.failed_payments_90d, 0)
+            as {{ dbt.type_bigint() }}
+        ) as failed_payments_90d,
+        cast(
+            coalesce(overdue.overdue_invoices, 0) as {{ dbt.type_bigint() }}
+        ) as overdue_invoices,
+        cast(sentiment.latest_nps_score as double) as latest_nps_score,
+        cast(sentiment.latest_csat_score as double) as latest_csat_score
+
+    from snapshots
+
+    left join user_counts
+        on
+            snapshots.snapshot_date = user_counts.snapshot_date
+            and snapshots.customer_id = user_counts.customer_id
+
+    left join usage
+        on
+            snapshots.snapshot_date = usage.snapshot_date
+            and snapshots.customer_id = usage.customer_id
+
+    left join breadth
+        on
+            snapshots.snapshot_date = breadth.snapshot_date
+            and snapshots.customer_id = breadth.customer_id
+
+    left join support
+        on
+            snapshots.snapshot_date = support.snapshot_date
+            and snapshots.customer_id = support.customer_id
+
+    left join failed_payments
+        on
+            snapshots.snapshot_date = failed_payments.snapshot_date
+            and snapshots.customer_id = failed_payments.customer_id
+
+    left join overdue
+        on
+            snapshots.snapshot_date = overdue.snapshot_date
+            and snapshots.customer_id = overdue.customer_id
+
+    left join sentiment
+        on
+            snapshots.snapshot_date = sentiment.snapshot_date
+            and snapshots.customer_id = sentiment.customer_id
+
+)
+
+select * from final

@@ -1,0 +1,19 @@
+"""One row per weekly snapshot and subscribed customer (see the yml).
+
+A thin wrapper over retention_lib.health.score_snapshots.
+"""
+
+import json
+
+
+def model(dbt, session):
+    from retention_lib import health
+
+    inputs = dbt.ref("int_health_inputs_aggregated_to_customer_week").df()
+    scored = health.score_snapshots(
+        inputs,
+        weights=json.loads(dbt.config.get("health_weights")),
+        n_key_features=int(dbt.config.get("health_key_feature_count")),
+        green_min=float(dbt.config.get("health_green_min")),
+        yellow_min=float(dbt.config.get("health_yellow_min")))
+    return scored

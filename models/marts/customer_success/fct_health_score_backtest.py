@@ -1,0 +1,22 @@
+"""One row per back-test snapshot and one for all of them (see the yml).
+
+A thin wrapper over retention_lib.health.backtest.
+"""
+
+
+def model(dbt, session):
+    import pandas as pd
+
+    from retention_lib import health
+
+    snapshots = dbt.ref("fct_customer_health_snapshots").df()
+    months = dbt.ref("fct_customer_mrr_monthly").df()
+    as_of_date = dbt.ref("util_as_of_date").df()["as_of_date"].iloc[0]
+    churn_months = months[months["movement"] == "churn"]
+    result = health.backtest(snapshots, churn_months, as_of_date,
+                             horizon_days=int(dbt.config.get("horizon_days")))
+    result["snapshot_date"] = [None if date is None else date.date()
+                               for date in pd.to_datetime(
+                                   result["snapshot_date"]).astype(object)
+                               .where(result["snapshot_date"].notna(), None)]
+    return result
