@@ -13,6 +13,11 @@ Conventions (METRICS.md section 6, docs/DECISIONS.md):
   the first month whose end finds the customer not paying; complete months
   only), overall and per cohort. A cohort whose fit fails (no churn yet, or
   no survivor) uses the overall parameters.
+- A segment's or cohort's fit is published and used only when every
+  standard error is below its estimate; the overall fit whenever it
+  converges. A fit that fails leaves no rows, NULL values for the customers
+  it would have scored, and a warning (test
+  clv_model_parameters__overall_fits_exist).
 """
 
 from __future__ import annotations
@@ -113,9 +118,11 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
     """Every fit that succeeds, in the clv_model_parameters layout.
 
     orders: int_orders_summarized_to_customer joined with the customer's
-    segment; lifetimes: subscription_lifetimes(...). The overall fits must
-    succeed when there is data for them (a failure raises FitError and the
-    build stops); per-segment and per-cohort fits may fail and are left out.
+    segment; lifetimes: subscription_lifetimes(...). A fit that fails (for
+    example, no survivor or no churn yet in the data) is left out: its
+    customers are scored with the overall parameters, or get NULL values
+    when the overall fit itself failed; the data test
+    clv_model_parameters__overall_fits_exist then warns, naming the model.
     """
     rows: list[dict] = []
     data = _order_inputs(orders, time_unit)
@@ -130,8 +137,6 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
                                             group["repeat_mean_value"]
                                             .fillna(0).astype(float))
             except (clv.FitError, ValueError):
-                if segment == "overall":
-                    raise
                 continue
             if segment != "overall" and not (_identified(bgnbd)
                                              and _identified(spend)):
@@ -146,8 +151,6 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
             try:
                 fit = clv.fit_sbg(group["periods"], group["churned"])
             except clv.FitError:
-                if segment == "overall":
-                    raise
                 continue
             if segment != "overall" and not _identified(fit):
                 continue
@@ -247,8 +250,9 @@ def customer_values(customers: pd.DataFrame, orders: pd.DataFrame,
                           "discounted_expected_residual_lifetime_months",
                           "subscription_clv"]],
                     on="customer_id", how="left")
-    out["is_order_customer"] = out["order_clv"].notna()
-    out["is_subscription_customer"] = out["subscription_clv"].notna()
+    out["is_order_customer"] = out["customer_id"].isin(orders["customer_id"])
+    out["is_subscription_customer"] = out["customer_id"].isin(
+        lifetimes["customer_id"])
     out["clv"] = out["order_clv"].fillna(0) + out["subscription_clv"].fillna(0)
     out = out.rename(columns={"cohort_month": "subscription_cohort_month",
                               "current_renewals": "renewals"})
