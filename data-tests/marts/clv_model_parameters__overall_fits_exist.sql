@@ -5,7 +5,7 @@
    identified); the marts are still published, with NULL values for the
    model, and this warning names it. #}
 
-{{ config(severity='warn') }}
+{{ config(severity='warn', enabled=target.type == 'duckdb') }}
 
 with
 

@@ -5,7 +5,10 @@
    own points the assumed way (AUC above 0.5). An error on the shipped
    sample; a warning on other data, where it reports rather than blocks. #}
 
-{{ config(severity='error' if var('raw_dir') is none else 'warn') }}
+{{ config(
+    severity='error' if var('raw_dir') is none else 'warn',
+    enabled=target.type == 'duckdb'
+) }}
 
 with
 
