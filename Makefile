@@ -13,7 +13,7 @@ AS_OF ?=
 VARS ?=
 export RAW_DIR AS_OF VARS
 
-.PHONY: install run test lint conventions pytest build-sample docs bench \
+.PHONY: install run test lint conventions pytest build-sample test-postgres docs bench \
 	generate clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -31,7 +31,7 @@ run: $(STAMP)
 
 ## Lint, check conventions, run the Python tests (generator, loader, bad
 ## input), then build, test and publish the sample in a scratch warehouse.
-test: $(STAMP) lint conventions pytest build-sample
+test: $(STAMP) lint conventions pytest build-sample test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests scripts
@@ -48,6 +48,11 @@ build-sample: $(STAMP)
 	rm -rf $(TEST_WAREHOUSE)
 	RETENTION_WAREHOUSE_DIR=$(TEST_WAREHOUSE) RAW_DIR= AS_OF= VARS= \
 		$(BIN)/python -m retention_lib.cli run
+
+## The SQL marts on a private PostgreSQL cluster (installed if missing),
+## compared with the DuckDB marts of build-sample; roles and grants checked.
+test-postgres: $(STAMP) build-sample
+	BIN=$(BIN) bash scripts/postgres_suite.sh $(TEST_WAREHOUSE)/retention.duckdb
 
 docs: $(STAMP)
 	DBT_TARGET=ci $(BIN)/dbt docs generate --static

@@ -27,10 +27,13 @@ paired as (
     select
         this_month.date_month,
         '{{ metric }}' as metric_name,
-        cast(this_month.{{ metric }} as double) as metric_value,
-        cast(this_month.previous_{{ metric }} as double) as previous_value,
-        cast(this_month.{{ metric }}_change as double) as change_value,
-        cast(earlier.{{ metric }} as double) as recomputed_previous_value
+        cast(this_month.{{ metric }} as double precision) as metric_value,
+        cast(this_month.previous_{{ metric }} as double precision)
+            as previous_value,
+        cast(this_month.{{ metric }}_change as double precision)
+            as change_value,
+        cast(earlier.{{ metric }} as double precision)
+            as recomputed_previous_value
     from kpis as this_month
     left join kpis as earlier
         on {{ previous_month }} = earlier.date_month

@@ -118,10 +118,58 @@ def publish(work_db: Path, warehouse: Path, relations: list[tuple[str, str]]) ->
         shutil.rmtree(retired)
 
 
+def postgres_settings(env: dict) -> dict:
+    """The connection the `postgres` target of profiles/profiles.yml uses
+    (the same environment variables and defaults)."""
+    return {"host": env.get("RETENTION_PG_HOST", "127.0.0.1"),
+            "port": int(env.get("RETENTION_PG_PORT", "5432")),
+            "dbname": env.get("RETENTION_PG_DATABASE", "retention"),
+            "user": env.get("RETENTION_PG_USER", "retention"),
+            "password": env.get("RETENTION_PG_PASSWORD", "")}
+
+
+def check_postgres(env: dict) -> str | None:
+    """None when the postgres target accepts a connection, else one line
+    naming the target, host and reason (no traceback)."""
+    import psycopg2  # noqa: PLC0415 (only needed for this target)
+
+    settings = postgres_settings(env)
+    try:
+        psycopg2.connect(connect_timeout=5, **settings).close()
+    except psycopg2.OperationalError as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        return (f"cannot connect to dbt target 'postgres' at "
+                f"{settings['host']}:{settings['port']} (database "
+                f"{settings['dbname']}, user {settings['user']}): {reason}")
+    return None
+
+
+def run_postgres(args: argparse.Namespace, env: dict) -> int:
+    """On the postgres target the server is the warehouse: dbt builds the
+    marts in place (each table swapped in by dbt) and grants them to the
+    read-only BI role; there is no DuckDB file to publish."""
+    problem = check_postgres(env)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    dbt_vars = build_vars(args.raw_dir, args.as_of, args.vars)
+    vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
+    code = dbt(["build", *vars_arg], env)
+    if code != 0:
+        print(f"dbt build failed on target postgres (exit {code}).",
+              file=sys.stderr)
+        return code
+    print("Built on target postgres: BI tools read schema marts as role "
+          f"{env.get('RETENTION_PG_REPORTER', 'reporter')}.")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     warehouse = warehouse_dir()
     warehouse.mkdir(parents=True, exist_ok=True)
     env = dbt_env(warehouse)
+    if env.get("DBT_TARGET") == "postgres":
+        return run_postgres(args, env)
     dbt_vars = build_vars(args.raw_dir, args.as_of, args.vars)
     vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     code = dbt(["build", *vars_arg], env)

@@ -382,8 +382,10 @@ final as (
         cast(
             coalesce(overdue.overdue_invoices, 0) as {{ dbt.type_bigint() }}
         ) as overdue_invoices,
-        cast(sentiment.latest_nps_score as double) as latest_nps_score,
-        cast(sentiment.latest_csat_score as double) as latest_csat_score
+        cast(sentiment.latest_nps_score as double precision)
+            as latest_nps_score,
+        cast(sentiment.latest_csat_score as double precision)
+            as latest_csat_score
 
     from snapshots
 

@@ -260,13 +260,11 @@ normalized as (
         invoice_status,
         cast(fx_rate_to_reporting as decimal(18, 8)) as fx_rate_to_reporting,
         cast(period_months as decimal(18, 8)) as period_months,
-        cast(
-            snapped_monthly_amount * fx_rate_to_reporting as decimal(18, 4)
-        ) as monthly_amount,
-        cast(
-            snapped_contract_monthly_amount * fx_rate_to_reporting
-            as decimal(18, 4)
-        ) as contract_monthly_amount,
+        {{ to_amount('snapped_monthly_amount * fx_rate_to_reporting') }}
+            as monthly_amount,
+        {{ to_amount(
+            'snapped_contract_monthly_amount * fx_rate_to_reporting') }}
+            as contract_monthly_amount,
         period_start_at,
         period_end_at,
         issued_at,

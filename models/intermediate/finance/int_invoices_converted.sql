@@ -50,7 +50,7 @@ final as (
         issued_at,
         paid_at,
         cast(fx_rate_to_reporting as decimal(18, 8)) as fx_rate_to_reporting,
-        cast(total_amount * fx_rate_to_reporting as decimal(18, 4))
+        {{ to_amount('total_amount * fx_rate_to_reporting') }}
             as total_amount
 
     from converted

@@ -96,8 +96,9 @@ aggregated as (
         date_month,
         -- cents: the source's precision; sub-cent remainders of prorated
         -- amounts must not show up as movements
-        round(sum(monthly_amount), 2) as mrr,
-        round(sum(contract_monthly_amount), 2) as contract_mrr,
+        cast(round(sum(monthly_amount), 2) as decimal(18, 4)) as mrr,
+        cast(round(sum(contract_monthly_amount), 2) as decimal(18, 4))
+            as contract_mrr,
         max(
             case
                 when plan_tier in (

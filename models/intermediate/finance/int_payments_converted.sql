@@ -51,7 +51,7 @@ final as (
         currency_code,
         created_at,
         cast(fx_rate_to_reporting as decimal(18, 8)) as fx_rate_to_reporting,
-        cast(signed_amount * fx_rate_to_reporting as decimal(18, 4))
+        {{ to_amount('signed_amount * fx_rate_to_reporting') }}
             as collected_amount
 
     from converted

@@ -41,7 +41,7 @@ final as (
         channel_name,
         currency_code,
         cast(fx_rate_to_reporting as decimal(18, 8)) as fx_rate_to_reporting,
-        cast(spend_amount * fx_rate_to_reporting as decimal(18, 4))
+        {{ to_amount('spend_amount * fx_rate_to_reporting') }}
             as spend_amount
 
     from converted

@@ -299,18 +299,19 @@ final as (
             coalesce(repeat_purchase.repeat_customers, 0)
             as {{ dbt.type_bigint() }}
         ) as repeat_customers,
-        cast(repeat_purchase.repeat_customers as double)
+        cast(repeat_purchase.repeat_customers as double precision)
         / nullif(repeat_purchase.ordering_customers, 0)
             as repeat_purchase_rate,
-        cast(gaps.median_days_between_purchases as double)
+        cast(gaps.median_days_between_purchases as double precision)
             as median_days_between_purchases,
-        cast(gaps.mean_days_between_purchases as double)
+        cast(gaps.mean_days_between_purchases as double precision)
             as mean_days_between_purchases,
         cast(coalesce(units.units_sold, 0) as {{ dbt.type_bigint() }})
             as units_sold,
         cast(coalesce(units.units_returned, 0) as {{ dbt.type_bigint() }})
             as units_returned,
-        cast(units.units_returned as double) / nullif(units.units_sold, 0)
+        cast(units.units_returned as double precision)
+        / nullif(units.units_sold, 0)
             as product_return_rate,
         cast(
             coalesce(checkout_rates.checkouts_started, 0)
@@ -320,7 +321,7 @@ final as (
             coalesce(checkout_rates.checkouts_abandoned, 0)
             as {{ dbt.type_bigint() }}
         ) as checkouts_abandoned,
-        cast(checkout_rates.checkouts_abandoned as double)
+        cast(checkout_rates.checkouts_abandoned as double precision)
         / nullif(checkout_rates.checkouts_started, 0)
             as checkout_abandonment_rate
 

@@ -58,29 +58,45 @@ final as (
             snapshots.health_score - previous.health_score
             as {{ dbt.type_bigint() }}
         ) as health_score_change,
-        cast(snapshots.usage_score as double) as usage_score,
-        cast(snapshots.breadth_score as double) as breadth_score,
-        cast(snapshots.support_score as double) as support_score,
-        cast(snapshots.billing_score as double) as billing_score,
-        cast(snapshots.sentiment_score as double) as sentiment_score,
-        cast(snapshots.usage_contribution as double) as usage_contribution,
-        cast(snapshots.breadth_contribution as double)
+        cast(snapshots.usage_score as double precision) as usage_score,
+        cast(snapshots.breadth_score as double precision) as breadth_score,
+        cast(snapshots.support_score as double precision) as support_score,
+        cast(snapshots.billing_score as double precision) as billing_score,
+        cast(snapshots.sentiment_score as double precision) as sentiment_score,
+        cast(snapshots.usage_contribution as double precision)
+            as usage_contribution,
+        cast(snapshots.breadth_contribution as double precision)
             as breadth_contribution,
-        cast(snapshots.support_contribution as double)
+        cast(snapshots.support_contribution as double precision)
             as support_contribution,
-        cast(snapshots.billing_contribution as double)
+        cast(snapshots.billing_contribution as double precision)
             as billing_contribution,
-        cast(snapshots.sentiment_contribution as double)
+        cast(snapshots.sentiment_contribution as double precision)
             as sentiment_contribution,
-        cast(snapshots.usage_score - previous.usage_score as double)
+        cast(
+            snapshots.usage_score - previous.usage_score
+            as double precision
+        )
             as usage_score_change,
-        cast(snapshots.breadth_score - previous.breadth_score as double)
+        cast(
+            snapshots.breadth_score - previous.breadth_score
+            as double precision
+        )
             as breadth_score_change,
-        cast(snapshots.support_score - previous.support_score as double)
+        cast(
+            snapshots.support_score - previous.support_score
+            as double precision
+        )
             as support_score_change,
-        cast(snapshots.billing_score - previous.billing_score as double)
+        cast(
+            snapshots.billing_score - previous.billing_score
+            as double precision
+        )
             as billing_score_change,
-        cast(snapshots.sentiment_score - previous.sentiment_score as double)
+        cast(
+            snapshots.sentiment_score - previous.sentiment_score
+            as double precision
+        )
             as sentiment_score_change,
         inputs.user_count,
         inputs.active_users_30d,

@@ -118,8 +118,11 @@ counted as (
             case when survey_type = 'csat' and score >= 4 then 1 else 0 end
         ) as csat_satisfied_responses,
         sum(case when survey_type = 'ces' then 1 else 0 end) as ces_responses,
-        avg(case when survey_type = 'ces' then cast(score as double) end)
-            as ces_score
+        avg(
+            case
+                when survey_type = 'ces' then cast(score as double precision)
+            end
+        ) as ces_score
 
     from sliced
 
@@ -137,9 +140,10 @@ final as (
         cast(promoters as {{ dbt.type_bigint() }}) as promoters,
         cast(passives as {{ dbt.type_bigint() }}) as passives,
         cast(detractors as {{ dbt.type_bigint() }}) as detractors,
-        100.0 * (promoters - detractors) / nullif(nps_responses, 0) as nps,
+        cast(100 * (promoters - detractors) as double precision)
+        / nullif(nps_responses, 0) as nps,
         cast(csat_responses as {{ dbt.type_bigint() }}) as csat_responses,
-        cast(csat_satisfied_responses as double)
+        cast(csat_satisfied_responses as double precision)
         / nullif(csat_responses, 0) as csat_rate,
         cast(ces_responses as {{ dbt.type_bigint() }}) as ces_responses,
         ces_score

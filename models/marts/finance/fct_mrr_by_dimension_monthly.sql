@@ -85,7 +85,7 @@ with_rates as (
                 else {{ dbt.dateadd('month', -1, 'aggregated.date_month') }}
             end as date
         ) as trailing_window_end,
-        cast(aggregated.churned_customers as double)
+        cast(aggregated.churned_customers as double precision)
         / nullif(aggregated.paying_customers_start, 0) as customer_churn_rate
 
     from aggregated
@@ -153,35 +153,32 @@ final as (
         with_rates.customer_churn_rate,
         cast(
             with_rates.mrr_start + with_rates.expansion_mrr
-            - with_rates.contraction_mrr - with_rates.churn_mrr as double
+            - with_rates.contraction_mrr - with_rates.churn_mrr
+            as double precision
         )
         / nullif(with_rates.mrr_start, 0) as nrr_monthly,
         cast(
             with_rates.mrr_start - with_rates.contraction_mrr
-            - with_rates.churn_mrr as double
+            - with_rates.churn_mrr as double precision
         )
         / nullif(with_rates.mrr_start, 0) as grr_monthly,
-        cast(
-            cast(with_rates.mrr as double)
-            / nullif(with_rates.paying_customers, 0) as decimal(18, 4)
-        ) as arpa,
+        {{ to_amount(
+            'cast(with_rates.mrr as double precision)'
+            ~ ' / nullif(with_rates.paying_customers, 0)'
+        ) }} as arpa,
         cast(
             case
                 when trailing_churn.churn_rate_3m_months = 3
                     then trailing_churn.churn_rate_3m
-            end as double
+            end as double precision
         ) as trailing_3m_customer_churn_rate,
-        cast(
-            cast(with_rates.mrr as double)
-            / nullif(with_rates.paying_customers, 0)
-            * {{ var('gross_margin') }}
-            / nullif(
-                case
-                    when trailing_churn.churn_rate_3m_months = 3
-                        then trailing_churn.churn_rate_3m
-                end, 0
-            ) as decimal(18, 4)
-        ) as simple_clv,
+        {{ to_amount(
+            'cast(with_rates.mrr as double precision)'
+            ~ ' / nullif(with_rates.paying_customers, 0) * '
+            ~ var('gross_margin') ~ ' / nullif(case when'
+            ~ ' trailing_churn.churn_rate_3m_months = 3 then'
+            ~ ' trailing_churn.churn_rate_3m end, 0)'
+        ) }} as simple_clv,
         with_rates.is_complete_period
 
     from with_rates

@@ -110,7 +110,7 @@ final as (
         cast(
             coalesce(receivable.uncollectible_receivable, 0) as decimal(18, 4)
         ) as uncollectible_receivable,
-        cast(coalesce(receivable.accounts_receivable, 0) as double)
+        cast(coalesce(receivable.accounts_receivable, 0) as double precision)
         / nullif(invoiced.invoiced_amount, 0)
         * periods.days_in_period as dso_days,
         periods.is_complete_period

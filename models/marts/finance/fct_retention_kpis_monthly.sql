@@ -166,10 +166,13 @@ rates as (
 
     select
         *,
-        cast(churned_customers as double)
+        cast(churned_customers as double precision)
         / nullif(paying_customers_start, 0) as customer_churn_rate,
-        cast(mrr as double) / nullif(paying_customers, 0) as arpa,
-        cast(mrr_start + expansion_mrr - contraction_mrr - churn_mrr as double)
+        cast(mrr as double precision) / nullif(paying_customers, 0) as arpa,
+        cast(
+            mrr_start + expansion_mrr - contraction_mrr - churn_mrr
+            as double precision
+        )
         / nullif(mrr_start, 0) as nrr_monthly
 
     from joined
@@ -224,7 +227,7 @@ final as (
         cast(date_month as date) as date_month,
         cast(mrr as decimal(18, 4)) as mrr,
         cast(12 * mrr as decimal(18, 4)) as arr,
-        cast(arpa as decimal(18, 4)) as arpa,
+        {{ to_amount('arpa') }} as arpa,
         cast(paying_customers as {{ dbt.type_bigint() }}) as paying_customers,
         cast(mrr_start as decimal(18, 4)) as mrr_start,
         cast(new_mrr as decimal(18, 4)) as new_mrr,
@@ -243,40 +246,45 @@ final as (
             as contraction_customers,
         cast(churned_customers as {{ dbt.type_bigint() }})
             as churned_customers,
-        cast(mrr - mrr_start as double) / nullif(mrr_start, 0)
+        cast(mrr - mrr_start as double precision) / nullif(mrr_start, 0)
             as mrr_growth_rate,
         cast(
-            paying_customers - new_customers - reactivated_customers as double
+            paying_customers - new_customers - reactivated_customers
+            as double precision
         ) / nullif(paying_customers_start, 0) as customer_retention_rate,
         customer_churn_rate,
-        cast(churned_customers + contraction_customers as double)
+        cast(churned_customers + contraction_customers as double precision)
         / nullif(paying_customers_start, 0)
             as customer_churn_incl_downgrade_rate,
-        cast(churn_mrr + contraction_mrr as double) / nullif(mrr_start, 0)
+        cast(churn_mrr + contraction_mrr as double precision)
+        / nullif(mrr_start, 0)
             as gross_revenue_churn_rate,
-        cast(churn_mrr + contraction_mrr - expansion_mrr as double)
+        cast(churn_mrr + contraction_mrr - expansion_mrr as double precision)
         / nullif(mrr_start, 0) as net_revenue_churn_rate,
-        cast(expansion_mrr as double) / nullif(mrr_start, 0)
+        cast(expansion_mrr as double precision) / nullif(mrr_start, 0)
             as expansion_mrr_rate,
         nrr_monthly,
-        cast(mrr_start - contraction_mrr - churn_mrr as double)
+        cast(mrr_start - contraction_mrr - churn_mrr as double precision)
         / nullif(mrr_start, 0) as grr_monthly,
-        cast(retained_mrr_12m as double) / nullif(mrr_12m_base, 0) as nrr_12m,
-        cast(retained_mrr_12m_capped as double) / nullif(mrr_12m_base, 0)
+        cast(retained_mrr_12m as double precision)
+        / nullif(mrr_12m_base, 0) as nrr_12m,
+        cast(retained_mrr_12m_capped as double precision)
+        / nullif(mrr_12m_base, 0)
             as grr_12m,
         nrr_monthly - 1 as existing_customer_revenue_growth_rate,
-        cast(new_mrr + reactivation_mrr + expansion_mrr as double)
+        cast(new_mrr + reactivation_mrr + expansion_mrr as double precision)
         / nullif(churn_mrr + contraction_mrr, 0) as quick_ratio,
-        cast(premium_customers as double) / nullif(paying_customers, 0)
+        cast(premium_customers as double precision)
+        / nullif(paying_customers, 0)
             as premium_customer_share,
-        cast(loyal_customers as double) / nullif(paying_customers, 0)
+        cast(loyal_customers as double precision) / nullif(paying_customers, 0)
             as loyal_customer_share,
-        cast(trailing_3m_customer_churn_rate as double)
+        cast(trailing_3m_customer_churn_rate as double precision)
             as trailing_3m_customer_churn_rate,
-        cast(
-            arpa * {{ var('gross_margin') }}
-            / nullif(trailing_3m_customer_churn_rate, 0) as decimal(18, 4)
-        ) as simple_clv,
+        {{ to_amount(
+            'arpa * ' ~ var('gross_margin')
+            ~ ' / nullif(trailing_3m_customer_churn_rate, 0)'
+        ) }} as simple_clv,
         is_complete_period
 
     from trailing_churn_filled
@@ -294,11 +302,11 @@ signup_retention as (
     select
         cast({{ dbt.date_trunc('month', 'signup_date') }} as date)
             as date_month,
-        cast(sum(day_1_retained_users) as double)
+        cast(sum(day_1_retained_users) as double precision)
         / nullif(sum(day_1_eligible_users), 0) as day_1_retention_rate,
-        cast(sum(day_7_retained_users) as double)
+        cast(sum(day_7_retained_users) as double precision)
         / nullif(sum(day_7_eligible_users), 0) as day_7_retention_rate,
-        cast(sum(day_30_retained_users) as double)
+        cast(sum(day_30_retained_users) as double precision)
         / nullif(sum(day_30_eligible_users), 0) as day_30_retention_rate
 
     from {{ ref('fct_signup_cohort_retention_daily') }}
@@ -354,7 +362,7 @@ email as (
 
     select
         date_month,
-        cast(sum(emails_opened) as double)
+        cast(sum(emails_opened) as double precision)
         / nullif(sum(emails_delivered), 0) as email_open_rate
 
     from {{ ref('fct_email_campaigns_monthly') }}

@@ -135,7 +135,7 @@ with_cac as (
 
     select
         *,
-        cast(spend_amount as double) / nullif(new_customers, 0) as cac
+        cast(spend_amount as double precision) / nullif(new_customers, 0) as cac
 
     from joined
 
@@ -149,10 +149,11 @@ final as (
             as acquisition_channel,
         cast(spend_amount as decimal(18, 4)) as spend_amount,
         cast(new_customers as {{ dbt.type_bigint() }}) as new_customers,
-        cast(cac as decimal(18, 4)) as cac,
+        {{ to_amount('cac') }} as cac,
         cast(arpa as decimal(18, 4)) as arpa,
         cast(simple_clv as decimal(18, 4)) as simple_clv,
-        cast(simple_clv as double) / nullif(cac, 0) as ltv_to_cac_ratio,
+        cast(simple_clv as double precision)
+        / nullif(cac, 0) as ltv_to_cac_ratio,
         cac / nullif(arpa * {{ var('gross_margin') }}, 0)
             as cac_payback_months,
         is_complete_period

@@ -196,12 +196,12 @@ final as (
             as active_users,
         cast(aggregated.active_accounts as {{ dbt.type_bigint() }})
             as active_accounts,
-        cast(aggregated.user_days as double)
+        cast(aggregated.user_days as double precision)
         / days_per_month.days_in_month as average_dau,
-        cast(aggregated.user_days as double)
+        cast(aggregated.user_days as double precision)
         / days_per_month.days_in_month
         / nullif(aggregated.active_users, 0) as stickiness_ratio,
-        cast(aggregated.user_feature_pairs as double)
+        cast(aggregated.user_feature_pairs as double precision)
         / nullif(aggregated.active_users, 0) as usage_depth
 
     from aggregated

@@ -51,7 +51,7 @@ average_dau as (
 
     select
         cast({{ dbt.date_trunc('month', 'date_day') }} as date) as date_month,
-        avg(cast(dau as double)) as average_dau
+        avg(cast(dau as double precision)) as average_dau
 
     from daily
 
@@ -83,7 +83,7 @@ final as (
         average_dau.average_dau,
         average_dau.average_dau
         / nullif(active_in_month.active_users, 0) as stickiness_ratio,
-        cast(coalesce(depth.user_feature_pairs, 0) as double)
+        cast(coalesce(depth.user_feature_pairs, 0) as double precision)
         / nullif(active_in_month.active_users, 0) as usage_depth
 
     from active_in_month

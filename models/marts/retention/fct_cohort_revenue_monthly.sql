@@ -168,7 +168,7 @@ with_cac as (
 
     select
         cumulative.*,
-        cast(cumulative.cumulative_revenue as double)
+        cast(cumulative.cumulative_revenue as double precision)
         / cumulative.cohort_size as ccr_per_customer,
         acquisition.cac as cohort_cac
 
@@ -211,7 +211,7 @@ final as (
             as collected_revenue,
         cast(with_cac.cumulative_revenue as decimal(18, 4))
             as cumulative_revenue,
-        cast(with_cac.ccr_per_customer as decimal(18, 4))
+        {{ to_amount('with_cac.ccr_per_customer') }}
             as ccr_per_customer,
         cast(with_cac.cohort_cac as decimal(18, 4)) as cohort_cac,
         cast(payback.payback_month as {{ dbt.type_bigint() }})

@@ -222,16 +222,17 @@ final as (
             as dimension_value,
         cast(coalesce(opened.tickets_opened, 0) as {{ dbt.type_bigint() }})
             as tickets_opened,
-        cast(opened.first_response_hours_median as double)
+        cast(opened.first_response_hours_median as double precision)
             as first_response_hours_median,
-        cast(opened.first_response_hours_p90 as double)
+        cast(opened.first_response_hours_p90 as double precision)
             as first_response_hours_p90,
-        cast(opened.resolution_hours_median as double)
+        cast(opened.resolution_hours_median as double precision)
             as resolution_hours_median,
-        cast(opened.resolution_hours_p90 as double) as resolution_hours_p90,
+        cast(opened.resolution_hours_p90 as double precision)
+            as resolution_hours_p90,
         cast(coalesce(backlog.open_backlog, 0) as {{ dbt.type_bigint() }})
             as open_backlog,
-        100.0 * coalesce(opened.tickets_opened, 0)
+        cast(100 * coalesce(opened.tickets_opened, 0) as double precision)
         / nullif(paying.paying_customers, 0)
             as tickets_per_100_paying_customers
 

@@ -1,0 +1,21 @@
+"""Settings of the private cluster started by scripts/postgres_suite.sh."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT_DIR / "python"))
+
+
+@pytest.fixture(scope="session")
+def settings() -> dict:
+    if "RETENTION_PG_PORT" not in os.environ:
+        pytest.fail("run through `make test-postgres` (scripts/postgres_suite.sh)")
+    return {"host": os.environ["RETENTION_PG_HOST"],
+            "port": int(os.environ["RETENTION_PG_PORT"]),
+            "dbname": os.environ["RETENTION_PG_DATABASE"]}
