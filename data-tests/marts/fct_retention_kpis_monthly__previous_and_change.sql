@@ -4,14 +4,7 @@
    self-join on months rather than the model's window (relative tolerance
    1e-9: the comparison is in floating point). #}
 
-{% set headline_metrics = [
-    'mrr', 'arr', 'arpa', 'paying_customers', 'customer_churn_rate',
-    'nrr_monthly', 'grr_monthly', 'active_users', 'stickiness_ratio',
-    'account_activation_rate', 'nps', 'csat_rate',
-    'tickets_per_100_paying_customers', 'repeat_purchase_rate',
-    'checkout_abandonment_rate', 'email_open_rate', 'dso_days', 'cac',
-    'ltv_to_cac_ratio'
-] %}
+{% set headline_metrics = headline_metrics() %}
 
 with
 

@@ -9,14 +9,7 @@
    mart that defines it, and for the headline metrics the previous
    month's value (previous_<metric>) and the change (<metric>_change). #}
 
-{% set headline_metrics = [
-    'mrr', 'arr', 'arpa', 'paying_customers', 'customer_churn_rate',
-    'nrr_monthly', 'grr_monthly', 'active_users', 'stickiness_ratio',
-    'account_activation_rate', 'nps', 'csat_rate',
-    'tickets_per_100_paying_customers', 'repeat_purchase_rate',
-    'checkout_abandonment_rate', 'email_open_rate', 'dso_days', 'cac',
-    'ltv_to_cac_ratio'
-] %}
+{% set headline_metrics = headline_metrics() %}
 
 with
 
