@@ -50,28 +50,38 @@ class Fit:
         return self.params[name]
 
 
-def collapse(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Unique rows of the given columns and how often each occurs.
+def collapse(*columns: np.ndarray, weights=None) -> tuple[list[np.ndarray],
+                                                          np.ndarray]:
+    """Unique rows of the given columns and how often each occurs (or, with
+    weights, the sum of the weights of each unique row).
 
     Non-negative integer columns (counts, whole days or weeks) are packed
     into one int64 key, which is much faster to sort than rows of floats.
     """
     arrays = [np.asarray(c, dtype=float) for c in columns]
+
+    def unique_with_totals(values, **axis):
+        if weights is None:  # counting only: no inverse index needed
+            unique, counts = np.unique(values, return_counts=True, **axis)
+            return unique, counts.astype(float)
+        unique, inverse = np.unique(values, return_inverse=True, **axis)
+        return unique, np.bincount(np.ravel(inverse),
+                                   weights=np.asarray(weights, dtype=float))
+
     integral = all(np.all(a >= 0) and np.all(a == np.floor(a)) for a in arrays)
     spans = [int(a.max()) + 1 if a.size else 1 for a in arrays]
     if integral and float(np.prod([float(s) for s in spans])) < 2**62:
         key = np.zeros(arrays[0].size, dtype=np.int64)
         for a, span in zip(arrays, spans, strict=True):
             key = key * span + a.astype(np.int64)
-        unique_keys, counts = np.unique(key, return_counts=True)
+        unique_keys, totals = unique_with_totals(key)
         out = []
         for span in reversed(spans):
             out.append((unique_keys % span).astype(float))
             unique_keys = unique_keys // span
-        return out[::-1], counts.astype(float)
-    stacked = np.column_stack(arrays)
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(float)
+        return out[::-1], totals
+    unique, totals = unique_with_totals(np.column_stack(arrays), axis=0)
+    return [unique[:, i] for i in range(unique.shape[1])], totals
 
 
 def _numerical_hessian(function, point: np.ndarray) -> np.ndarray:
@@ -348,14 +358,7 @@ def fit_gamma_gamma(frequency, mean_value, weights=None,
         raise FitError("gamma_gamma: no customer has a repeat purchase")
     if np.any(m[keep] <= 0):
         raise ValueError("mean transaction values must be > 0")
-    (x, m), counts = collapse(x[keep], m[keep])
-    # collapse() drops weights; re-aggregate them per unique row when given
-    if not np.allclose(weights, 1.0):
-        keys = np.column_stack([np.asarray(frequency, dtype=float)[keep],
-                                np.asarray(mean_value, dtype=float)[keep]])
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        counts = np.bincount(inverse.ravel(), weights=weights[keep])
-        x, m = unique[:, 0], unique[:, 1]
+    (x, m), counts = collapse(x[keep], m[keep], weights=weights[keep])
     start = np.asarray(start, dtype=float)
     start[2] = max(start[2], float(np.average(m, weights=counts)))
 
@@ -416,10 +419,8 @@ def fit_sbg(periods, churned, weights=None, start=(1.0, 1.0)) -> Fit:
     if not np.any(~lost & (t > 0)):
         raise FitError("sbg: every customer has churned in the data; the "
                        "heterogeneity is not identified without survivors")
-    keys = np.column_stack([t, lost.astype(float)])
-    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-    counts = np.bincount(inverse.ravel(), weights=weights)
-    t_u, lost_u = unique[:, 0], unique[:, 1] > 0
+    (t_u, lost_flag), counts = collapse(t, lost.astype(float), weights=weights)
+    lost_u = lost_flag > 0
 
     def negative_ll(params: np.ndarray) -> float:
         alpha, beta = params
