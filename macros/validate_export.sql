@@ -18,7 +18,8 @@
     currency_column=none,
     currencies=none,
     checks=[],
-    references=[]
+    references=[],
+    personal=[]
 ) -%}
 {%- set names = columns.keys() | list -%}
 with
@@ -260,8 +261,7 @@ with_raw_values as (
         case
             when quarantine_reason is not null
                 then {{ dbt.concat(
-                    ["'" ~ names[0] ~ "='", "coalesce(raw__" ~ names[0] ~ ", '')"]
-                    + retention._raw_value_parts(names[1:])
+                    retention._raw_value_parts(names, personal)
                 ) }}
         end as raw_values
 
@@ -274,10 +274,21 @@ select * from with_raw_values
 
 
 {#- Helpers for validate_export: pieces of dbt.concat() argument lists. -#}
-{% macro _raw_value_parts(names) -%}
+{#- "'; col='", value for every column, the first without its "; ".
+    A personal column shows '<personal:' + the first 8 hex digits of the
+    value's md5 + '>': rows stay distinguishable (and can be matched in the
+    source system), the value itself is not published. -#}
+{% macro _raw_value_parts(names, personal=[]) -%}
     {%- set parts = [] -%}
     {%- for col in names -%}
-        {%- do parts.extend(["'; " ~ col ~ "='", "coalesce(raw__" ~ col ~ ", '')"]) -%}
+        {%- do parts.append("'" ~ ('' if loop.first else '; ') ~ col ~ "='") -%}
+        {%- if col in personal -%}
+            {%- do parts.append("case when raw__" ~ col
+                ~ " is null then '' else " ~ dbt.concat(["'<personal:'",
+                    "substr(md5(raw__" ~ col ~ "), 1, 8)", "'>'"]) ~ " end") -%}
+        {%- else -%}
+            {%- do parts.append("coalesce(raw__" ~ col ~ ", '')") -%}
+        {%- endif -%}
     {%- endfor -%}
     {{ return(parts) }}
 {%- endmacro %}

@@ -5,6 +5,7 @@
 {{
     retention.validate_export(
         relation=source('billing', 'customers'),
+        personal=['name', 'email'],
         export='customers',
         key=['customer_id'],
         columns={

@@ -5,6 +5,7 @@
 {{
     retention.validate_export(
         relation=source('product', 'users'),
+        personal=['email'],
         export='users',
         key=['user_id'],
         columns={
