@@ -145,7 +145,10 @@ def backtest(snapshots: pd.DataFrame, churn_months: pd.DataFrame, as_of_date,
     band and the AUC of each component alone (100 - component)."""
     as_of = pd.Timestamp(as_of_date)
     snap = pd.to_datetime(snapshots["snapshot_date"])
-    eligible = snapshots[snap + pd.Timedelta(days=horizon_days) <= as_of].copy()
+    # in a fixed order: top_decile_lift breaks ties by position, and the
+    # rows arrive from SQL in no particular order (repeatable builds)
+    eligible = snapshots[snap + pd.Timedelta(days=horizon_days) <= as_of].sort_values(
+        ["snapshot_date", "customer_id"], kind="stable").copy()
     columns = ["scope", "snapshot_date", "customers", "churned_customers",
                "churn_rate", "roc_auc", "top_decile_lift", "green_churn_rate",
                "yellow_churn_rate", "red_churn_rate"] + [

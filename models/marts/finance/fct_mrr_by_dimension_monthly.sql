@@ -106,7 +106,10 @@ trailing_churn as (
         current_month.date_month,
         current_month.dimension_name,
         current_month.dimension_value,
-        avg(earlier.customer_churn_rate) as churn_rate_3m,
+        {#- in month order: floating-point sums depend on the order, and
+            the join's order is not fixed (repeatable builds) #}
+        avg(earlier.customer_churn_rate order by earlier.date_month)
+            as churn_rate_3m,
         count(earlier.customer_churn_rate) as churn_rate_3m_months
 
     from with_rates as current_month
