@@ -4,10 +4,12 @@
                                     [--vars '{key: value}'] [--no-docs]
 
 dbt builds into <warehouse>/work.duckdb (profile target dev). Only when every
-model and test passed are the marts copied into <warehouse>/retention.duckdb
-(the file BI tools read, replaced atomically) and written as Parquet under
-<warehouse>/marts/. A failed build leaves the last published marts as they
-were. <warehouse> is $RETENTION_WAREHOUSE_DIR, default ./warehouse.
+model and test passed and the Great Expectations ingest and publish gates
+passed (retention_lib.gates; Data Docs in <warehouse>/quality/) are the marts
+copied into <warehouse>/retention.duckdb (the file BI tools read, replaced
+atomically) and written as Parquet under <warehouse>/marts/. A failed or
+interrupted build leaves the last published marts as they were.
+<warehouse> is $RETENTION_WAREHOUSE_DIR, default ./warehouse.
 """
 
 from __future__ import annotations
@@ -79,6 +81,52 @@ def published_relations(manifest_path: Path) -> list[tuple[str, str]]:
         if node["fqn"][1] in PUBLISHED_FOLDERS and node["config"].get("enabled", True):
             out.append((node["schema"], node["alias"] or node["name"]))
     return sorted(out, key=lambda rel: rel[1])
+
+
+def declared_columns(manifest_path: Path) -> dict[str, list[str]]:
+    """model name -> its documented columns (the yml), for published models."""
+    manifest = json.loads(manifest_path.read_text())
+    return {node["name"]: list(node["columns"])
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and len(node["fqn"]) > 1
+            and node["fqn"][1] in PUBLISHED_FOLDERS and node["columns"]}
+
+
+def source_relations(manifest_path: Path) -> dict[str, tuple[str, str]]:
+    """export name -> (schema, table) of every raw export (dbt source)."""
+    manifest = json.loads(manifest_path.read_text())
+    return {node["name"]: (node["schema"], node["identifier"])
+            for node in manifest["sources"].values()}
+
+
+def project_vars(overrides: dict) -> dict:
+    """dbt_project.yml's vars with the command line's overrides on top."""
+    declared = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    return {**declared.get("vars", {}), **overrides}
+
+
+def gate(warehouse: Path, relations: list[tuple[str, str]], manifest: Path,
+         dbt_vars: dict) -> bool:
+    """The Great Expectations ingest and publish checkpoints on the working
+    database; prints each failure. True when both passed."""
+    from retention_lib.gates import run_gates  # noqa: PLC0415 (slow import)
+
+    results, docs = run_gates(
+        warehouse / "work.duckdb", warehouse / "retention.duckdb", relations,
+        source_relations(manifest), project_vars(dbt_vars),
+        warehouse / "quality", declared_columns(manifest))
+    for result in results:
+        print(f"Great Expectations {result.name} gate: {result.checked} "
+              f"expectations, {len(result.failures)} failed")
+        for failure in result.failures:
+            print(f"  FAIL {failure}", file=sys.stderr)
+    print(f"Data Docs: {docs}")
+    if any(not result.success for result in results):
+        print("Great Expectations gate failed: nothing published; the marts in "
+              f"{warehouse / 'retention.duckdb'} are the last good ones.",
+              file=sys.stderr)
+        return False
+    return True
 
 
 def publish(work_db: Path, warehouse: Path, relations: list[tuple[str, str]]) -> None:
@@ -178,7 +226,10 @@ def run(args: argparse.Namespace) -> int:
               f"{warehouse / 'retention.duckdb'} are the last good ones.",
               file=sys.stderr)
         return code
-    relations = published_relations(target_path() / "manifest.json")
+    manifest = target_path() / "manifest.json"
+    relations = published_relations(manifest)
+    if not gate(warehouse, relations, manifest, dbt_vars):
+        return 1
     publish(warehouse / "work.duckdb", warehouse, relations)
     print(f"Published {len(relations)} marts to {warehouse / 'retention.duckdb'} "
           f"and {warehouse / 'marts'}/*.parquet")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+AS_OF = "2025-12-31"
 sys.path.insert(0, str(PROJECT_DIR / "python"))
 
 from retention_lib.generator import generate  # noqa: E402
@@ -23,10 +24,38 @@ def small_csv_set(tmp_path_factory) -> Path:
     return out
 
 
-def run_cli(warehouse: Path, target_path: Path, *, raw_dir: Path | None = None,
-            as_of: str | None = None, dbt_vars: str | None = None,
-            timeout: int = 900) -> subprocess.CompletedProcess:
-    """`python -m retention_lib.cli run --no-docs` in an isolated warehouse."""
+@pytest.fixture(scope="session")
+def clean_build(small_csv_set, tmp_path_factory):
+    """One published build of small_csv_set (as_of 2025-12-31): the
+    baseline the publishing, repeatability and privacy tests compare with."""
+    warehouse = tmp_path_factory.mktemp("clean_warehouse")
+    target = tmp_path_factory.mktemp("clean_target")
+    result = run_cli(warehouse, target, raw_dir=small_csv_set, as_of=AS_OF)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return warehouse, target
+
+
+def marts_fingerprint(database: Path) -> dict[str, str]:
+    """table -> md5 of its rows (as text, sorted): equal fingerprints mean
+    identical contents, whatever the physical row order."""
+    import duckdb  # noqa: PLC0415
+
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables "
+            "order by 1").fetchall()]
+        return {t: con.execute(
+            f'select count(*) || \':\' || coalesce(md5(string_agg(r, chr(10) '
+            f'order by r)), \'\') from (select cast(t as varchar) as r '
+            f'from "{t}" as t)').fetchone()[0] for t in tables}
+    finally:
+        con.close()
+
+
+def cli_env(warehouse: Path, target_path: Path, raw_dir: Path | None = None,
+            as_of: str | None = None, dbt_vars: str | None = None) -> dict:
+    """The environment of a CLI run in an isolated warehouse."""
     env = dict(os.environ)
     env.update({
         "RETENTION_WAREHOUSE_DIR": str(warehouse),
@@ -37,7 +66,17 @@ def run_cli(warehouse: Path, target_path: Path, *, raw_dir: Path | None = None,
         "AS_OF": as_of or "",
         "VARS": dbt_vars or "",
     })
+    return env
+
+
+CLI = [sys.executable, "-m", "retention_lib.cli", "run", "--no-docs"]
+
+
+def run_cli(warehouse: Path, target_path: Path, *, raw_dir: Path | None = None,
+            as_of: str | None = None, dbt_vars: str | None = None,
+            timeout: int = 900) -> subprocess.CompletedProcess:
+    """`python -m retention_lib.cli run --no-docs` in an isolated warehouse."""
     return subprocess.run(
-        [sys.executable, "-m", "retention_lib.cli", "run", "--no-docs"],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True,
-        timeout=timeout)
+        CLI, cwd=PROJECT_DIR, env=cli_env(warehouse, target_path, raw_dir,
+                                         as_of, dbt_vars),
+        capture_output=True, text=True, timeout=timeout)

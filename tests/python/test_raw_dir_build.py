@@ -1,7 +1,11 @@
-"""dbt builds on a folder of raw exports (RAW_DIR): bad rows injected into a
-generated set end in quarantine under the right reason, reconciliation
-holds, AS_OF pins as_of_date; a bad folder fails with a clear error; a
-failed build publishes nothing."""
+"""dbt builds on a folder of raw exports (RAW_DIR), the fault-injection suite:
+bad rows injected into a generated set end in quarantine under the right
+reason (27 cases), reconciliation holds, AS_OF pins as_of_date; bad files
+(empty, not UTF-8, wrong delimiter, truncated, malformed, header-only,
+missing export or column, unreadable Parquet) fail with one clear error
+naming each export and its line or column; harmless variations (BOM, CRLF,
+reordered, extra or quoted columns) give identical marts; a failed build
+or gate publishes nothing; no personal value reaches a published table."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import run_cli
+from conftest import AS_OF, marts_fingerprint, run_cli
 from retention_lib.contract import EXPORTS
 
 pytestmark = pytest.mark.dbt
@@ -66,7 +70,7 @@ def inject(frames: dict[str, pd.DataFrame]) -> None:
     the tz-offset row, which must be staged)."""
     first_customer = frames["customers"].iloc[0]
     add_rows(frames, "customers", [
-        {"customer_id": "", "name": "INJ-missing-key"},
+        {"customer_id": "", "segment": "INJ-missing-key"},
         {"customer_id": "cus_dup", "name": "A"},
         {"customer_id": "cus_dup", "name": "B"},
         {"customer_id": "cus_badts", "created_at": "yesterday"},
@@ -170,7 +174,7 @@ def test_every_injected_row_is_quarantined_under_its_reason(published):
     for export, key, reason, column, raw in rows:
         found.setdefault((export, key), set()).add((reason, column))
         if key is None:
-            marker = raw.split("name=")[1].split(";")[0] if "name=" in raw else ""
+            marker = raw.split("segment=")[1].split(";")[0] if "segment=" in raw else ""
             found.setdefault((export, f"marker:{marker}"), set()).add(
                 (reason, column))
     for export, key, reason, column in EXPECTED:
@@ -268,3 +272,119 @@ def test_optional_commerce_exports_may_be_absent(published, small_csv_set,
     staged = dict(con.execute("""select export_name, staged_rows
                                  from util_export_reconciliation""").fetchall())
     assert staged["orders"] == 0 and staged["fx_rates"] > 0
+
+
+def test_quarantine_shows_no_personal_values(published, small_csv_set):
+    """Names and emails of quarantined customer and user rows are masked."""
+    warehouse, _, _ = published
+    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    raw = " ".join(r[0] for r in con.execute(
+        "select raw_values from util_quarantined_rows "
+        "where export_name = 'customers'").fetchall())
+    assert "; email=<personal:" in raw and "@" not in raw
+    assert "name=A;" not in raw and "name=<personal:" in raw
+
+
+def test_a_failed_gate_publishes_nothing(published, injected):
+    """Every dbt test passes, but the KPIs leave a (deliberately narrow)
+    plausible band: the Great Expectations gate stops the publish."""
+    warehouse, target, _ = published
+    before = sha(warehouse / "retention.duckdb")
+    result = run_cli(warehouse, target, raw_dir=injected, as_of=AS_OF,
+                     dbt_vars="{quarantine_max_share: 0.5, kpi_plausible_bands: "
+                              "{nrr_monthly: [1.5, 2.0]}}")
+    assert result.returncode == 1, result.stdout[-2000:]
+    assert "Completed successfully" in result.stdout
+    assert ("publish gate: fct_retention_kpis_monthly__recent_complete."
+            "nrr_monthly") in result.stderr
+    assert "Great Expectations gate failed: nothing published" in result.stderr
+    assert sha(warehouse / "retention.duckdb") == before
+
+
+def break_files(folder: Path) -> list[str]:
+    """Corrupt one file per export in distinct ways; the messages expected."""
+    def lines(export):
+        return (folder / f"{export}.csv").read_text().splitlines()
+
+    def write(export, rows):
+        (folder / f"{export}.csv").write_text("\n".join(rows) + "\n")
+
+    (folder / "tickets.csv").write_bytes(b"")
+    with open(folder / "customers.csv", "ab") as handle:
+        handle.write(b'"cus_latin","Caf\xe9 GmbH","x@y.de","DE","smb","organic",'
+                     b'"2025-01-01T00:00:00Z"\n')
+    payments = lines("payments")
+    write("payments", [row.replace(",", ";") for row in payments])
+    invoice_bytes = (folder / "invoices.csv").read_bytes()
+    (folder / "invoices.csv").write_bytes(invoice_bytes[:-25])
+    write("plans", lines("plans")[:1])
+    users = lines("users")
+    users[5] += ',"surplus"'
+    write("users", users)
+    events = lines("events")
+    events[7] = events[7][:-1]  # a quote left open to the end of the file
+    write("events", events)
+    (folder / "email_sends.csv").unlink()
+    survey = lines("survey_responses")
+    write("survey_responses", [survey[0].replace('"score",', "")] + survey[1:3])
+    return [
+        "raw export 'tickets' (" + str(folder / "tickets.csv") + ") is empty",
+        "raw export 'customers' (" + str(folder / "customers.csv")
+        + ") is not UTF-8 encoded",
+        "raw export 'payments' (" + str(folder / "payments.csv")
+        + ") is not comma-separated: its header line uses ';'",
+        "raw export 'invoices' (" + str(folder / "invoices.csv") + ") line ",
+        "raw export 'plans' (" + str(folder / "plans.csv")
+        + ") has a header but no rows",
+        "raw export 'users' (" + str(folder / "users.csv")
+        + ") line 6: TOO MANY COLUMNS",
+        "raw export 'events' (" + str(folder / "events.csv") + ") line 8",
+        "raw export 'email_sends' not found",
+        "raw export 'survey_responses' (" + str(folder / "survey_responses.csv")
+        + ") is missing column 'score'",
+    ]
+
+
+def test_bad_files_fail_once_naming_every_export(published, small_csv_set,
+                                                 tmp_path):
+    warehouse, target, _ = published
+    before = sha(warehouse / "retention.duckdb")
+    folder = tmp_path / "raw"
+    shutil.copytree(small_csv_set, folder)
+    expected = break_files(folder)
+    result = run_cli(warehouse, target, raw_dir=folder)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert f"{len(expected)} problem(s) with the raw exports" in output
+    for message in expected:
+        assert message in output, message
+    assert "Traceback" not in result.stderr
+    assert sha(warehouse / "retention.duckdb") == before
+
+
+def test_harmless_format_variations_give_identical_marts(clean_build,
+                                                         small_csv_set,
+                                                         tmp_path):
+    """A BOM, CRLF line ends, reordered columns, an extra column and
+    minimal quoting change nothing: the marts equal the clean build's."""
+    folder = tmp_path / "raw"
+    shutil.copytree(small_csv_set, folder)
+    customers = (folder / "customers.csv").read_bytes()
+    (folder / "customers.csv").write_bytes(b"\xef\xbb\xbf" + customers)
+    subscriptions = (folder / "subscriptions.csv").read_bytes()
+    (folder / "subscriptions.csv").write_bytes(
+        subscriptions.replace(b"\n", b"\r\n"))
+    payments = pd.read_csv(folder / "payments.csv", dtype=str, keep_default_na=False)
+    payments[list(reversed(payments.columns))].to_csv(
+        folder / "payments.csv", index=False)
+    tickets = pd.read_csv(folder / "tickets.csv", dtype=str, keep_default_na=False)
+    tickets.assign(internal_note="x, y").to_csv(folder / "tickets.csv", index=False)
+    users = pd.read_csv(folder / "users.csv", dtype=str, keep_default_na=False)
+    users.to_csv(folder / "users.csv", index=False)  # quotes only where needed
+    warehouse = tmp_path / "warehouse"
+    result = run_cli(warehouse, tmp_path / "target", raw_dir=folder, as_of=AS_OF)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "raw export 'tickets' has extra column 'internal_note'" in result.stdout
+    clean_warehouse, _ = clean_build
+    assert marts_fingerprint(warehouse / "retention.duckdb") == marts_fingerprint(
+        clean_warehouse / "retention.duckdb")

@@ -1,0 +1,282 @@
+"""Great Expectations gates run between `dbt build` and publishing.
+
+Two checkpoints, both on pandas frames read from the working DuckDB
+database (Great Expectations 1.24's SQL datasource on DuckDB errors on every
+expectation without failing, so the data goes through pandas):
+
+- ingest: every raw export as loaded: contract columns, volumes (never-empty
+  exports have rows; raw rows within a tolerance of the last publish's),
+  value ranges (keys present, amounts, survey scores, parseable timestamps)
+  and freshness of the product events against as_of_date.
+- publish: every published relation: exactly its documented columns, each
+  rate and share within its bounds, the headline KPIs of the recent
+  complete months inside plausible bands, and row counts within a
+  tolerance of the last publish's.
+
+An expectation that errors (e.g. a column that is not there) counts as a
+failure. Data Docs HTML is written to <warehouse>/quality/.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from retention_lib.contract import EXPORTS
+
+# Rates and shares that are fractions of a whole. Everything named *_rate or
+# *_share is in [0, 1] unless listed here with its own bounds (None = open).
+RATE_PATTERN = re.compile(r"(_rate|_share|^stickiness_ratio|^dau_mau_ratio|^grr_.*)$")
+OPEN_BOUNDS = {
+    "mrr_growth_rate": (-1, None),
+    "existing_customer_revenue_growth_rate": (-1, None),
+    "net_revenue_churn_rate": (None, 1),
+    "expansion_mrr_rate": (0, None),
+    "revenue_retention_rate": (0, None),
+}
+AMOUNT_COLUMNS = {"amount", "total", "subtotal", "list_price", "unit_price"}
+TIMESTAMP_SUFFIXES = ("_at", "_date")
+
+
+@dataclass
+class GateResult:
+    name: str
+    failures: list[str] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def success(self) -> bool:
+        return not self.failures
+
+
+def rate_bounds(column: str) -> tuple[float | None, float | None] | None:
+    """(min, max) for a rate or share column, None for any other column."""
+    if column.startswith("previous_") or column.endswith("_change"):
+        return None
+    if column in OPEN_BOUNDS:
+        return OPEN_BOUNDS[column]
+    if RATE_PATTERN.search(column):
+        return (0, 1)
+    return None
+
+
+def _count_bounds(previous: int | None, tolerance: float | None):
+    if previous is None or tolerance is None or previous == 0:
+        return None
+    return (int(previous * (1 - tolerance)), int(previous * (1 + tolerance)) + 1)
+
+
+def mart_expectations(name: str, frame: pd.DataFrame, declared: list[str] | None,
+                      previous_rows: int | None, tolerance: float | None,
+                      bands: dict) -> list:
+    import great_expectations.expectations as gxe  # noqa: PLC0415
+
+    out = []
+    if declared:
+        out.append(gxe.ExpectTableColumnsToMatchSet(
+            column_set=declared, exact_match=True))
+    for column in frame.columns:
+        bounds = rate_bounds(column)
+        if bounds is not None:
+            out.append(gxe.ExpectColumnValuesToBeBetween(
+                column=column, min_value=bounds[0], max_value=bounds[1]))
+    counts = _count_bounds(previous_rows, tolerance)
+    if counts is not None:
+        out.append(gxe.ExpectTableRowCountToBeBetween(
+            min_value=counts[0], max_value=counts[1]))
+    if name == "fct_retention_kpis_monthly__recent_complete":
+        for column, (low, high) in bands.items():
+            out.append(gxe.ExpectColumnValuesToBeBetween(
+                column=column, min_value=low, max_value=high))
+    return out
+
+
+def raw_expectations(export: str, frame: pd.DataFrame, previous_rows: int | None,
+                     settings: dict) -> list:
+    import great_expectations.expectations as gxe  # noqa: PLC0415
+
+    contract = EXPORTS[export]
+    mostly = max(0.0, 1 - float(settings["quarantine_max_share"]))
+    out = [gxe.ExpectTableColumnsToMatchSet(
+        column_set=[*contract["columns"]], exact_match=False)]
+    if export in settings["raw_exports_never_empty"]:
+        out.append(gxe.ExpectTableRowCountToBeBetween(min_value=1))
+    counts = _count_bounds(previous_rows, settings["publish_row_count_tolerance"])
+    if counts is not None:
+        out.append(gxe.ExpectTableRowCountToBeBetween(
+            min_value=counts[0], max_value=counts[1]))
+    if frame.empty:
+        return out
+    for key in contract["key"]:
+        out.append(gxe.ExpectColumnValuesToNotBeNull(column=key, mostly=mostly))
+    limit = float(settings["max_plausible_amount"])
+    for column in contract["columns"]:
+        if column in AMOUNT_COLUMNS:
+            out.append(gxe.ExpectColumnValuesToBeBetween(
+                column=f"{column}__number", min_value=-limit, max_value=limit,
+                mostly=mostly))
+        if column.endswith(TIMESTAMP_SUFFIXES):
+            out.append(gxe.ExpectColumnValuesToNotBeNull(
+                column=f"{column}__parsed", mostly=mostly))
+    if export == "survey_responses":
+        out.append(gxe.ExpectColumnValuesToBeBetween(
+            column="score__number", min_value=0, max_value=10, mostly=mostly))
+    if export == "events" and settings.get("as_of_date") is not None:
+        as_of = pd.Timestamp(settings["as_of_date"])
+        out.append(gxe.ExpectColumnMaxToBeBetween(
+            column="occurred_at__parsed",
+            min_value=as_of - pd.Timedelta(days=settings["ingest_freshness_days"]),
+            max_value=as_of + pd.Timedelta(days=1)))
+    return out
+
+
+def with_parsed_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """The raw text frame plus <col>__number / <col>__parsed companions."""
+    extra = {}
+    for column in frame.columns:
+        text = frame[column].astype("string").str.strip()
+        if column in AMOUNT_COLUMNS or column == "score":
+            extra[f"{column}__number"] = pd.to_numeric(text, errors="coerce")
+        if column.endswith(TIMESTAMP_SUFFIXES):
+            parsed = pd.to_datetime(text, errors="coerce", utc=True,
+                                    format="ISO8601").dt.tz_localize(None)
+            # a value that was never there is not a parsing failure (a
+            # missing required value is staging's job): an epoch stand-in
+            extra[f"{column}__parsed"] = parsed.mask(
+                text.isna(), pd.Timestamp("1970-01-01"))
+    return pd.concat([frame, pd.DataFrame(extra, index=frame.index)], axis=1)
+
+
+class _Runner:
+    """One file-backed Great Expectations context under <root>/gx."""
+
+    def __init__(self, root: Path):
+        import great_expectations as gx  # noqa: PLC0415
+
+        logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+        self.gx = gx
+        self.root = root
+        # in memory (a file context re-reads its YAML on every call: 4x
+        # slower); only the Data Docs site is written to disk
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = {
+            "globally": False, "metric_calculations": False}
+        self.context.add_data_docs_site(site_name="retention", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(root)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+        self.source = self.context.data_sources.add_or_update_pandas(name="warehouse")
+
+    def validate(self, gate: GateResult, table: str, frame: pd.DataFrame,
+                 expectations: list) -> None:
+        gx = self.gx
+        name = f"{gate.name}__{table}"
+        asset = self.source.add_dataframe_asset(name=name)
+        batch = asset.add_batch_definition_whole_dataframe(name=name)
+        suite = self.context.suites.add_or_update(gx.ExpectationSuite(name=name))
+        for expectation in expectations:
+            suite.add_expectation(expectation)
+        definition = self.context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite))
+        checkpoint = self.context.checkpoints.add_or_update(
+            gx.Checkpoint(name=name, validation_definitions=[definition]))
+        result = checkpoint.run(batch_parameters={"dataframe": frame})
+        for run in result.run_results.values():
+            for item in run.results:
+                gate.checked += 1
+                raised = (item.exception_info or {}).get("raised_exception", False)
+                if item.success and not raised:
+                    continue
+                config = item.expectation_config
+                column = config.kwargs.get("column")
+                observed = (item.result or {}).get("observed_value")
+                unexpected = (item.result or {}).get("partial_unexpected_list")
+                detail = ("errored: " + str(item.exception_info.get(
+                    "exception_message"))[:200] if raised else
+                    f"observed {observed!r}" if observed is not None else
+                    f"unexpected values e.g. {unexpected[:3]!r}")
+                gate.failures.append(
+                    f"{gate.name} gate: {table}"
+                    f"{'.' + column if column else ''}: {config.type} "
+                    f"({_bounds(config.kwargs)}) failed, {detail}")
+
+    def build_docs(self) -> Path:
+        self.context.build_data_docs(site_names=["retention"])
+        return self.root / "index.html"
+
+
+def _bounds(kwargs: dict) -> str:
+    parts = [f"{k}={kwargs[k]}" for k in ("min_value", "max_value", "mostly",
+                                           "column_set") if kwargs.get(k) is not None]
+    return ", ".join(parts)
+
+
+def _previous_counts(published: Path) -> tuple[dict, dict]:
+    """Row counts per relation and raw rows per export of the last publish."""
+    if not published.exists():
+        return {}, {}
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables").fetchall()]
+        counts = {t: con.execute(f'select count(*) from "{t}"').fetchone()[0]
+                  for t in tables}
+        raw = {}
+        if "util_export_reconciliation" in tables:
+            raw = dict(con.execute("""select export_name, raw_rows
+                                      from util_export_reconciliation""").fetchall())
+    finally:
+        con.close()
+    return counts, raw
+
+
+def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
+              sources: dict[str, tuple[str, str]], settings: dict,
+              quality_dir: Path, declared: dict[str, list[str]] | None = None
+              ) -> tuple[list[GateResult], Path]:
+    """Run the ingest and publish checkpoints; returns both results and the
+    Data Docs index. `declared`: the documented columns of each relation
+    (the published columns must be exactly these)."""
+    declared = declared or {}
+    previous, previous_raw = _previous_counts(published)
+    runner = _Runner(quality_dir)
+    con = duckdb.connect(str(work_db), read_only=True)
+    try:
+        settings = dict(settings)
+        if settings.get("as_of_date") is None:
+            schema = dict((n, s) for s, n in relations)["util_as_of_date"]
+            settings["as_of_date"] = con.execute(
+                f'select as_of_date from "{schema}".util_as_of_date').fetchone()[0]
+        ingest = GateResult("ingest")
+        for export, (schema, table) in sorted(sources.items()):
+            frame = con.execute(f'select * from "{schema}"."{table}"').df()
+            runner.validate(ingest, export, with_parsed_columns(frame),
+                            raw_expectations(export, frame,
+                                             previous_raw.get(export), settings))
+        publish = GateResult("publish")
+        tolerance = settings["publish_row_count_tolerance"]
+        for schema, name in relations:
+            frame = con.execute(f'select * from "{schema}"."{name}"').df()
+            runner.validate(publish, name, frame, mart_expectations(
+                name, frame, declared.get(name), previous.get(name), tolerance, {}))
+            if name == "fct_retention_kpis_monthly":
+                recent = frame[frame["is_complete_period"]].sort_values(
+                    "date_month").tail(12)
+                table = f"{name}__recent_complete"
+                runner.validate(publish, table, recent, mart_expectations(
+                    table, recent, None, None, None,
+                    settings["kpi_plausible_bands"]))
+    finally:
+        con.close()
+    return [ingest, publish], runner.build_docs()
+

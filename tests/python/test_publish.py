@@ -1,0 +1,139 @@
+"""Write-audit-publish: a build killed mid-way leaves the published marts
+exactly as they were and the next build succeeds; a BI tool holding the
+published file open neither blocks a build nor breaks; two builds of the
+same data and as_of_date give identical marts (content hash); the Great
+Expectations gates fail on a broken mart or raw export."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import AS_OF, CLI, PROJECT_DIR, cli_env, marts_fingerprint
+from retention_lib import cli
+from retention_lib.gates import run_gates
+
+pytestmark = pytest.mark.dbt
+
+READER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute('select count(*) from fct_retention_kpis_monthly').fetchone()[0],
+      flush=True)
+sys.stdin.readline()   # hold the file open until told to go on
+print(con.execute('select count(*) from fct_retention_kpis_monthly').fetchone()[0],
+      flush=True)
+"""
+
+
+def snapshot(warehouse: Path) -> dict[str, bytes]:
+    """Every published file's bytes."""
+    files = [warehouse / "retention.duckdb", *sorted((warehouse / "marts").glob("*"))]
+    return {str(f.relative_to(warehouse)): f.read_bytes() for f in files}
+
+
+def test_killed_build_changes_nothing_and_a_reader_is_never_blocked(
+        clean_build, small_csv_set):
+    warehouse, target = clean_build
+    published = warehouse / "retention.duckdb"
+    before = snapshot(warehouse)
+    fingerprint = marts_fingerprint(published)
+    env = cli_env(warehouse, target, small_csv_set, AS_OF)
+
+    # a BI tool holds the published file open (read-only) throughout
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(published)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    rows_before = reader.stdout.readline().strip()
+
+    # kill the whole build (dbt and its threads) once models are being built
+    build = subprocess.Popen(CLI, cwd=PROJECT_DIR, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    started = 0
+    deadline = time.monotonic() + 600
+    for line in build.stdout:
+        started += " START " in line
+        if started >= 40 or time.monotonic() > deadline:
+            break
+    os.killpg(build.pid, signal.SIGKILL)
+    build.wait()
+    assert started >= 40, "the build ended before it could be killed"
+    assert snapshot(warehouse) == before
+
+    # the next build succeeds while the reader still holds its handle
+    rebuilt = subprocess.run(CLI, cwd=PROJECT_DIR, env=env, capture_output=True,
+                             text=True, timeout=900)
+    assert rebuilt.returncode == 0, rebuilt.stdout[-3000:] + rebuilt.stderr[-2000:]
+    assert "Published" in rebuilt.stdout
+    reader.stdin.write("go\n")
+    reader.stdin.flush()
+    assert reader.stdout.readline().strip() == rows_before
+    assert reader.wait(timeout=60) == 0
+
+    # same data, same as_of_date: identical marts, table by table
+    assert marts_fingerprint(published) == fingerprint
+    assert sorted(p.name for p in warehouse.iterdir()) == [
+        "marts", "quality", "retention.duckdb", "work.duckdb"]
+
+
+@pytest.fixture(scope="module")
+def gate_inputs(clean_build, tmp_path_factory):
+    warehouse, target = clean_build
+    manifest = target / "manifest.json"
+    return (warehouse, cli.published_relations(manifest),
+            cli.source_relations(manifest), cli.project_vars({"as_of_date": AS_OF}),
+            cli.declared_columns(manifest))
+
+
+def gate_failures(gate_inputs, tmp_path, breakage: str | None) -> list[str]:
+    warehouse, relations, sources, settings, declared = gate_inputs
+    work = tmp_path / "work.duckdb"
+    shutil.copy(warehouse / "work.duckdb", work)
+    if breakage:
+        with duckdb.connect(str(work)) as con:
+            con.execute(breakage)
+    results, docs = run_gates(work, warehouse / "retention.duckdb", relations,
+                              sources, settings, tmp_path / "quality", declared)
+    index = docs.read_text()  # Data Docs: a page per table and gate
+    assert "validations/publish__fct_retention_kpis_monthly/" in index
+    assert "validations/ingest__customers/" in index
+    assert all(result.checked > 50 for result in results)
+    return [f for result in results for f in result.failures]
+
+
+def test_gates_pass_on_the_published_build(gate_inputs, tmp_path):
+    assert gate_failures(gate_inputs, tmp_path, None) == []
+
+
+@pytest.mark.parametrize(("breakage", "expected"), [
+    ("update main.fct_retention_kpis_monthly set customer_churn_rate = 1.5 "
+     "where date_month = (select min(date_month) "
+     "from main.fct_retention_kpis_monthly)",
+     "publish gate: fct_retention_kpis_monthly.customer_churn_rate: "
+     "expect_column_values_to_be_between"),
+    ("update main.fct_retention_kpis_monthly set nrr_monthly = 0.2 "
+     "where is_complete_period",
+     "publish gate: fct_retention_kpis_monthly__recent_complete.nrr_monthly"),
+    ("delete from main.fct_customer_mrr_monthly where customer_id not like '%0'",
+     "publish gate: fct_customer_mrr_monthly: "
+     "expect_table_row_count_to_be_between"),
+    ("alter table main.fct_cohort_retention_monthly "
+     "rename column logo_retention_rate to logo_retention",
+     "publish gate: fct_cohort_retention_monthly"),
+    ("delete from raw_files.customers",
+     "ingest gate: customers: expect_table_row_count_to_be_between"),
+    ("update raw_files.events set occurred_at = '2025-01-01T00:00:00Z'",
+     "ingest gate: events.occurred_at__parsed: expect_column_max_to_be_between"),
+])
+def test_a_broken_table_fails_its_gate(gate_inputs, tmp_path, breakage, expected):
+    failures = gate_failures(gate_inputs, tmp_path, breakage)
+    assert any(expected in failure for failure in failures), failures
