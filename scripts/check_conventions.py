@@ -10,8 +10,10 @@ script checks the rules that matter to us and exits 1 listing every breach:
   or a single_row test), except base_ validation models (one row per
   distinct raw row, duplicates included by design);
 - marts enforce a contract (Python marts, which cannot, carry the
-  matches_columns test) and describe every column;
-- only staging models call source().
+  matches_columns test); marts and utilities (published) describe every
+  column;
+- only staging models call source();
+- every mart feeds at least one exposure (its BI consumers).
 Usage: python scripts/check_conventions.py target/manifest.json
 """
 
@@ -70,12 +72,24 @@ def check(manifest: dict) -> list[str]:
                                     "matches_columns test")
             elif not node["config"].get("contract", {}).get("enforced"):
                 problems.append(f"{name}: marts must enforce a contract")
+        if folder in ("marts", "utilities"):
+            # published: every column described (the publish gate checks
+            # that the built relation has exactly these columns)
+            if not node["columns"]:
+                problems.append(f"{name}: published model documents no columns")
             for col, spec in node["columns"].items():
                 if not (spec.get("description") or "").strip():
-                    problems.append(f"{name}.{col}: mart column undescribed")
+                    problems.append(f"{name}.{col}: published column undescribed")
         if folder != "staging" and node["depends_on"].get("nodes") and any(
                 dep.startswith("source.") for dep in node["depends_on"]["nodes"]):
             problems.append(f"{name}: only staging models may call source()")
+    exposed = {dep for exposure in manifest.get("exposures", {}).values()
+               for dep in exposure["depends_on"]["nodes"]}
+    for uid, node in manifest["nodes"].items():
+        if (node["resource_type"] == "model" and node["fqn"][1] == "marts"
+                and uid not in exposed):
+            problems.append(f"{node['name']}: no exposure declares this mart's "
+                            "BI consumer (models/exposures/)")
     for source in manifest["sources"].values():
         label = f"source {source['source_name']}.{source['name']}"
         if not (source.get("source_description") or "").strip():
