@@ -1,0 +1,63 @@
+"""The dbt semantic layer (models/marts/finance/_finance__semantic.yml):
+MetricFlow validates it, and metrics queried through `mf query` on a built
+warehouse equal the columns of fct_retention_kpis_monthly of the same name,
+month by month."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import PROJECT_DIR
+
+pytestmark = pytest.mark.dbt
+METRICS = ["mrr", "paying_customers", "customer_churn_rate", "nrr_monthly",
+           "grr_monthly"]
+BIN = Path(sys.executable).parent
+
+
+def run(command: list[str], warehouse: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, RETENTION_WAREHOUSE_DIR=str(warehouse), DBT_TARGET="dev",
+               DBT_PROFILES_DIR=str(PROJECT_DIR / "profiles"))
+    # MetricFlow reads <project>/target/semantic_manifest.json, whatever
+    # DBT_TARGET_PATH says: parse into the project's own target folder
+    env.pop("DBT_TARGET_PATH", None)
+    return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_mf_query_equals_the_kpi_mart(clean_build, tmp_path):
+    warehouse, _ = clean_build
+    parsed = run([str(BIN / "dbt"), "parse", "--quiet"], warehouse)
+    assert parsed.returncode == 0, parsed.stdout[-2000:]
+    validated = run([str(BIN / "mf"), "validate-configs", "--skip-dw"], warehouse)
+    assert validated.returncode == 0, validated.stdout[-2000:]
+    assert "ERRORS: 0" in validated.stdout
+    out = tmp_path / "metrics.csv"
+    queried = run([str(BIN / "mf"), "query", "--metrics", ",".join(METRICS),
+                   "--group-by", "metric_time__month", "--order",
+                   "metric_time__month", "--csv", str(out)], warehouse)
+    assert queried.returncode == 0, queried.stdout[-3000:]
+    semantic = pd.read_csv(out, parse_dates=["metric_time__month"])
+    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    mart = con.execute(f"""select date_month, {", ".join(METRICS)}
+                           from fct_retention_kpis_monthly
+                           where paying_customers > 0 or mrr_start > 0
+                           order by 1""").df()
+    con.close()
+    assert len(semantic) == len(mart) >= 20
+    assert (pd.to_datetime(mart["date_month"]).to_numpy()
+            == semantic["metric_time__month"].to_numpy()).all()
+    for metric in METRICS:
+        ours = semantic[metric].to_numpy(dtype=float)
+        theirs = mart[metric].to_numpy(dtype=float)
+        assert np.array_equal(np.isnan(ours), np.isnan(theirs)), metric
+        known = ~np.isnan(theirs)
+        assert np.allclose(ours[known], theirs[known], rtol=1e-9, atol=1e-9), metric
