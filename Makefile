@@ -13,8 +13,8 @@ AS_OF ?=
 VARS ?=
 export RAW_DIR AS_OF VARS
 
-.PHONY: install run test lint conventions pytest build-sample test-postgres docs bench \
-	generate clean
+.PHONY: install run test lint conventions pytest build-sample test-postgres test-docs \
+	docs bench generate clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,10 @@ run: $(STAMP)
 	$(BIN)/python -m retention_lib.cli run
 
 ## Lint, check conventions, run the Python tests (generator, loader, bad
-## input), then build, test and publish the sample in a scratch warehouse.
-test: $(STAMP) lint conventions pytest build-sample test-postgres
+## input, publishing, gates, semantic layer), then build, test, gate and
+## publish the sample in a scratch warehouse, open its lineage docs in
+## headless Chromium and compare the marts on PostgreSQL.
+test: $(STAMP) lint conventions pytest build-sample test-docs test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests scripts
@@ -49,11 +51,17 @@ build-sample: $(STAMP)
 	RETENTION_WAREHOUSE_DIR=$(TEST_WAREHOUSE) RAW_DIR= AS_OF= VARS= \
 		$(BIN)/python -m retention_lib.cli run
 
+## Headless Chromium (installed if missing) opens the sample's static docs:
+## the lineage graph renders; screenshot in target/docs-screenshots/.
+test-docs: $(STAMP) build-sample
+	BIN=$(BIN) bash scripts/docs_browser_suite.sh target/static_index.html
+
 ## The SQL marts on a private PostgreSQL cluster (installed if missing),
 ## compared with the DuckDB marts of build-sample; roles and grants checked.
 test-postgres: $(STAMP) build-sample
 	BIN=$(BIN) bash scripts/postgres_suite.sh $(TEST_WAREHOUSE)/retention.duckdb
 
+## The single-file static lineage docs (target/static_index.html).
 docs: $(STAMP)
 	DBT_TARGET=ci $(BIN)/dbt docs generate --static
 	@echo "Lineage docs: $(CURDIR)/target/static_index.html"
