@@ -125,6 +125,10 @@ def gate(warehouse: Path, relations: list[tuple[str, str]], manifest: Path,
         print("Great Expectations gate failed: nothing published; the marts in "
               f"{warehouse / 'retention.duckdb'} are the last good ones.",
               file=sys.stderr)
+        if any("row_count" in f for result in results for f in result.failures):
+            print("Row counts moved against the last publish. If this is a "
+                  "deliberate change of data set, rerun with "
+                  "VARS='{publish_row_count_tolerance: null}'.", file=sys.stderr)
         return False
     return True
 
