@@ -14,7 +14,10 @@ expectation without failing, so the data goes through pandas):
   tolerance of the last publish's.
 
 An expectation that errors (e.g. a column that is not there) counts as a
-failure. Data Docs HTML is written to <warehouse>/quality/.
+failure. A table larger than var gate_sample_rows is validated on a
+repeatable sample of that many rows; its row count and the latest event
+are exact (a one-row "<table>__profile" frame computed in DuckDB). Data Docs
+HTML is written to <warehouse>/quality/.
 """
 
 from __future__ import annotations
@@ -73,7 +76,6 @@ def _count_bounds(previous: int | None, tolerance: float | None):
 
 
 def mart_expectations(name: str, frame: pd.DataFrame, declared: list[str] | None,
-                      previous_rows: int | None, tolerance: float | None,
                       bands: dict) -> list:
     import great_expectations.expectations as gxe  # noqa: PLC0415
 
@@ -86,10 +88,6 @@ def mart_expectations(name: str, frame: pd.DataFrame, declared: list[str] | None
         if bounds is not None:
             out.append(gxe.ExpectColumnValuesToBeBetween(
                 column=column, min_value=bounds[0], max_value=bounds[1]))
-    counts = _count_bounds(previous_rows, tolerance)
-    if counts is not None:
-        out.append(gxe.ExpectTableRowCountToBeBetween(
-            min_value=counts[0], max_value=counts[1]))
     if name == "fct_retention_kpis_monthly__recent_complete":
         for column, (low, high) in bands.items():
             out.append(gxe.ExpectColumnValuesToBeBetween(
@@ -97,20 +95,13 @@ def mart_expectations(name: str, frame: pd.DataFrame, declared: list[str] | None
     return out
 
 
-def raw_expectations(export: str, frame: pd.DataFrame, previous_rows: int | None,
-                     settings: dict) -> list:
+def raw_expectations(export: str, frame: pd.DataFrame, settings: dict) -> list:
     import great_expectations.expectations as gxe  # noqa: PLC0415
 
     contract = EXPORTS[export]
     mostly = max(0.0, 1 - float(settings["quarantine_max_share"]))
     out = [gxe.ExpectTableColumnsToMatchSet(
         column_set=[*contract["columns"]], exact_match=False)]
-    if export in settings["raw_exports_never_empty"]:
-        out.append(gxe.ExpectTableRowCountToBeBetween(min_value=1))
-    counts = _count_bounds(previous_rows, settings["publish_row_count_tolerance"])
-    if counts is not None:
-        out.append(gxe.ExpectTableRowCountToBeBetween(
-            min_value=counts[0], max_value=counts[1]))
     if frame.empty:
         return out
     for key in contract["key"]:
@@ -127,12 +118,27 @@ def raw_expectations(export: str, frame: pd.DataFrame, previous_rows: int | None
     if export == "survey_responses":
         out.append(gxe.ExpectColumnValuesToBeBetween(
             column="score__number", min_value=0, max_value=10, mostly=mostly))
-    if export == "events" and settings.get("as_of_date") is not None:
-        as_of = pd.Timestamp(settings["as_of_date"])
-        out.append(gxe.ExpectColumnMaxToBeBetween(
-            column="occurred_at__parsed",
-            min_value=as_of - pd.Timedelta(days=settings["ingest_freshness_days"]),
-            max_value=as_of + pd.Timedelta(days=1)))
+    return out
+
+
+def profile_expectations(previous_rows: int | None, tolerance: float | None,
+                         at_least_one: bool, freshness: tuple | None) -> list:
+    """On a table's one-row profile (exact figures of the whole table, even
+    when its rows were sampled): row_count against the last publish and,
+    for the product events, the latest occurred_at against as_of_date."""
+    import great_expectations.expectations as gxe  # noqa: PLC0415
+
+    out = []
+    if at_least_one:
+        out.append(gxe.ExpectColumnValuesToBeBetween(column="row_count", min_value=1))
+    counts = _count_bounds(previous_rows, tolerance)
+    if counts is not None:
+        out.append(gxe.ExpectColumnValuesToBeBetween(
+            column="row_count", min_value=counts[0], max_value=counts[1]))
+    if freshness is not None:
+        out.append(gxe.ExpectColumnValuesToBeBetween(
+            column="occurred_at_max", min_value=freshness[0],
+            max_value=freshness[1]))
     return out
 
 
@@ -240,6 +246,18 @@ def _previous_counts(published: Path) -> tuple[dict, dict]:
     return counts, raw
 
 
+def _read(con, schema: str, table: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """The table as a dataframe, or a repeatable sample of `limit` rows when
+    it is larger (row-level expectations carry a `mostly` or hold for every
+    row of the sample); and its exact row count."""
+    relation = f'"{schema}"."{table}"'
+    rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+    if rows <= limit:
+        return con.execute(f"select * from {relation}").df(), rows
+    return con.execute(f"select * from {relation} using sample "
+                       f"reservoir({int(limit)} rows) repeatable (42)").df(), rows
+
+
 def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
               sources: dict[str, tuple[str, str]], settings: dict,
               quality_dir: Path, declared: dict[str, list[str]] | None = None
@@ -257,25 +275,45 @@ def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
             schema = dict((n, s) for s, n in relations)["util_as_of_date"]
             settings["as_of_date"] = con.execute(
                 f'select as_of_date from "{schema}".util_as_of_date').fetchone()[0]
+        limit = int(settings["gate_sample_rows"])
+        tolerance = settings["publish_row_count_tolerance"]
+        as_of = pd.Timestamp(settings["as_of_date"])
         ingest = GateResult("ingest")
         for export, (schema, table) in sorted(sources.items()):
-            frame = con.execute(f'select * from "{schema}"."{table}"').df()
+            frame, rows = _read(con, schema, table, limit)
             runner.validate(ingest, export, with_parsed_columns(frame),
-                            raw_expectations(export, frame,
-                                             previous_raw.get(export), settings))
+                            raw_expectations(export, frame, settings))
+            profile = pd.DataFrame({"row_count": [rows]})
+            freshness = None
+            if export == "events" and rows:
+                latest = con.execute(
+                    "select timezone('UTC', max(try_cast(occurred_at as "
+                    f'timestamptz))) from "{schema}"."{table}"').fetchone()[0]
+                profile["occurred_at_max"] = pd.Series([latest],
+                                                       dtype="datetime64[us]")
+                freshness = (as_of - pd.Timedelta(
+                    days=settings["ingest_freshness_days"]),
+                    as_of + pd.Timedelta(days=1))
+            runner.validate(ingest, f"{export}__profile", profile,
+                            profile_expectations(
+                                previous_raw.get(export), tolerance,
+                                export in settings["raw_exports_never_empty"],
+                                freshness))
         publish = GateResult("publish")
-        tolerance = settings["publish_row_count_tolerance"]
         for schema, name in relations:
-            frame = con.execute(f'select * from "{schema}"."{name}"').df()
+            frame, rows = _read(con, schema, name, limit)
             runner.validate(publish, name, frame, mart_expectations(
-                name, frame, declared.get(name), previous.get(name), tolerance, {}))
+                name, frame, declared.get(name), {}))
+            checks = profile_expectations(previous.get(name), tolerance, False, None)
+            if checks:
+                runner.validate(publish, f"{name}__profile",
+                                pd.DataFrame({"row_count": [rows]}), checks)
             if name == "fct_retention_kpis_monthly":
                 recent = frame[frame["is_complete_period"]].sort_values(
                     "date_month").tail(12)
                 table = f"{name}__recent_complete"
                 runner.validate(publish, table, recent, mart_expectations(
-                    table, recent, None, None, None,
-                    settings["kpi_plausible_bands"]))
+                    table, recent, None, settings["kpi_plausible_bands"]))
     finally:
         con.close()
     return [ingest, publish], runner.build_docs()

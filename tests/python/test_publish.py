@@ -94,8 +94,11 @@ def gate_inputs(clean_build, tmp_path_factory):
             cli.declared_columns(manifest))
 
 
-def gate_failures(gate_inputs, tmp_path, breakage: str | None) -> list[str]:
+def gate_failures(gate_inputs, tmp_path, breakage: str | None,
+                  **overrides) -> list[str]:
     warehouse, relations, sources, settings, declared = gate_inputs
+    settings = {**settings, **overrides}
+    tmp_path.mkdir(parents=True, exist_ok=True)
     work = tmp_path / "work.duckdb"
     shutil.copy(warehouse / "work.duckdb", work)
     if breakage:
@@ -114,6 +117,21 @@ def test_gates_pass_on_the_published_build(gate_inputs, tmp_path):
     assert gate_failures(gate_inputs, tmp_path, None) == []
 
 
+def test_sampled_tables_keep_exact_counts_and_freshness(gate_inputs, tmp_path):
+    """With every table above gate_sample_rows, rows are sampled but the
+    profile's row count and latest event are exact: a clean build passes,
+    a stale events export and a shrunken mart still fail."""
+    assert gate_failures(gate_inputs, tmp_path / "clean", None,
+                         gate_sample_rows=50) == []
+    failures = gate_failures(
+        gate_inputs, tmp_path / "broken",
+        "update raw_files.events set occurred_at = '2025-01-01T00:00:00Z'; "
+        "delete from main.fct_engagement_daily where date_day < '2025-10-01'",
+        gate_sample_rows=50)
+    assert any("events__profile.occurred_at_max" in f for f in failures), failures
+    assert any("fct_engagement_daily__profile.row_count" in f for f in failures)
+
+
 @pytest.mark.parametrize(("breakage", "expected"), [
     ("update main.fct_retention_kpis_monthly set customer_churn_rate = 1.5 "
      "where date_month = (select min(date_month) "
@@ -124,15 +142,16 @@ def test_gates_pass_on_the_published_build(gate_inputs, tmp_path):
      "where is_complete_period",
      "publish gate: fct_retention_kpis_monthly__recent_complete.nrr_monthly"),
     ("delete from main.fct_customer_mrr_monthly where customer_id not like '%0'",
-     "publish gate: fct_customer_mrr_monthly: "
-     "expect_table_row_count_to_be_between"),
+     "publish gate: fct_customer_mrr_monthly__profile.row_count: "
+     "expect_column_values_to_be_between"),
     ("alter table main.fct_cohort_retention_monthly "
      "rename column logo_retention_rate to logo_retention",
      "publish gate: fct_cohort_retention_monthly"),
     ("delete from raw_files.customers",
-     "ingest gate: customers: expect_table_row_count_to_be_between"),
+     "ingest gate: customers__profile.row_count: "
+     "expect_column_values_to_be_between"),
     ("update raw_files.events set occurred_at = '2025-01-01T00:00:00Z'",
-     "ingest gate: events.occurred_at__parsed: expect_column_max_to_be_between"),
+     "ingest gate: events__profile.occurred_at_max"),
 ])
 def test_a_broken_table_fails_its_gate(gate_inputs, tmp_path, breakage, expected):
     failures = gate_failures(gate_inputs, tmp_path, breakage)
