@@ -6,7 +6,8 @@ and the peak resident memory of the dbt process. With --markdown FILE it
 also writes the table there (docs/BENCHMARKS.md keeps the latest one).
 
 After the full builds, one more build on the same warehouse measures an
-incremental run (the events models process only the lookback window).
+incremental run (the events models process only the lookback window), and
+the Great Expectations gates run on the result (time and peak memory).
 
 Usage: python scripts/bench.py --customers 50000 [--repeat 1]
        [--markdown docs/BENCHMARKS.md]
@@ -87,6 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         raw_dir, PROJECT_DIR / "target" / "bench-warehouse",
         PROJECT_DIR / "target" / "bench-target", fresh=False)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # the Great Expectations gates the CLI runs before publishing, on the
+    # built warehouse (their own process: time and peak memory)
+    gates = subprocess.run(
+        [sys.executable, "-m", "retention_lib.gates", "--warehouse",
+         str(PROJECT_DIR / "target" / "bench-warehouse"), "--manifest",
+         str(PROJECT_DIR / "target" / "bench-target" / "manifest.json")],
+        cwd=PROJECT_DIR, capture_output=True, text=True)
+    gate_line = gates.stdout.strip().splitlines()[-1]
 
     models = sorted(((statistics.median(v), k) for k, v in per_model.items()
                      if k.startswith("model.")), reverse=True)
@@ -113,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         f"| load raw files into DuckDB (on-run-start) | {load:.1f} s |",
         f"| all data tests (sum of test times) | {tests:.1f} s |",
         f"| peak RSS of the dbt process | {peak_mb:,.0f} MB |",
+        f"| Great Expectations gates (exit {gates.returncode}) | {gate_line} |",
         "",
         f"Slowest {args.top} models (median seconds):",
         "",

@@ -166,6 +166,7 @@ class _Runner:
         import great_expectations as gx  # noqa: PLC0415
 
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
+        root = root.resolve()  # the Data Docs store wants an absolute path
         if root.exists():
             shutil.rmtree(root)
         root.mkdir(parents=True)
@@ -318,3 +319,41 @@ def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
         con.close()
     return [ingest, publish], runner.build_docs()
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both gates on a built warehouse without publishing:
+    python -m retention_lib.gates [--warehouse DIR] [--manifest FILE]
+    Prints every failure, the time taken and the peak memory; exit 1 when a
+    gate failed."""
+    import argparse  # noqa: PLC0415
+    import resource  # noqa: PLC0415
+    import time  # noqa: PLC0415
+
+    from retention_lib import cli  # noqa: PLC0415
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--warehouse", type=Path, default=cli.warehouse_dir())
+    parser.add_argument("--manifest", type=Path,
+                        default=cli.target_path() / "manifest.json")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    results, docs = run_gates(
+        args.warehouse / "work.duckdb", args.warehouse / "retention.duckdb",
+        cli.published_relations(args.manifest), cli.source_relations(args.manifest),
+        cli.project_vars({}), args.warehouse / "quality",
+        cli.declared_columns(args.manifest))
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for result in results:
+        print(f"{result.name} gate: {result.checked} expectations, "
+              f"{len(result.failures)} failed")
+        for failure in result.failures:
+            print(f"  FAIL {failure}")
+    print(f"Data Docs: {docs}")
+    print(f"gates took {seconds:.1f} s, peak RSS {peak:,.0f} MB")
+    return 0 if all(result.success for result in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -156,3 +156,22 @@ def test_sampled_tables_keep_exact_counts_and_freshness(gate_inputs, tmp_path):
 def test_a_broken_table_fails_its_gate(gate_inputs, tmp_path, breakage, expected):
     failures = gate_failures(gate_inputs, tmp_path, breakage)
     assert any(expected in failure for failure in failures), failures
+
+
+def test_the_gates_command_checks_a_built_warehouse(clean_build, tmp_path,
+                                                    monkeypatch, capsys):
+    """`python -m retention_lib.gates` (used by make bench) on a copy of the
+    clean build, given a relative folder: both gates pass, exit 0."""
+    warehouse, target = clean_build
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("work.duckdb", "retention.duckdb"):
+        shutil.copy(warehouse / name, copy / name)
+    monkeypatch.chdir(tmp_path)
+    from retention_lib.gates import main  # noqa: PLC0415
+
+    assert main(["--warehouse", "copy", "--manifest",
+                 str(target / "manifest.json")]) == 0
+    out = capsys.readouterr().out
+    assert "publish gate:" in out and "0 failed" in out and "peak RSS" in out
+    assert (copy / "quality" / "index.html").exists()
