@@ -140,10 +140,10 @@
 
 {#- A CSV export read the one way the contract allows: UTF-8 (a BOM is
     fine), comma-separated, '"' quotes, LF or CRLF line ends, a header
-    line. Checks the file first and fails naming the export when it is
-    empty, not UTF-8 or not comma-separated. Returns the read_csv call (no
-    sniffing: every column as text, bad lines kept aside in a rejects
-    table) and the header's column names. -#}
+    line. Checks the bytes first: empty, not UTF-8 or not comma-separated
+    is a problem. Returns the read_csv call (no sniffing: every column as
+    text, bad lines kept aside in a rejects table), the header's column
+    names and the problem (or none). -#}
 {% macro _csv_reader(export, file, path) -%}
     {%- set probe = run_query(
         "with f as (select size, try(decode(content)) as body from read_blob('"

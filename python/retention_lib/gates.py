@@ -160,7 +160,8 @@ def with_parsed_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class _Runner:
-    """One file-backed Great Expectations context under <root>/gx."""
+    """One in-memory Great Expectations context; its Data Docs site is
+    written under <root> (emptied first)."""
 
     def __init__(self, root: Path):
         import great_expectations as gx  # noqa: PLC0415
@@ -172,8 +173,8 @@ class _Runner:
         root.mkdir(parents=True)
         self.gx = gx
         self.root = root
-        # in memory (a file context re-reads its YAML on every call: 4x
-        # slower); only the Data Docs site is written to disk
+        # in memory: a file context re-reads and rewrites its YAML on every
+        # call (19 s against 14 s on the sample); only Data Docs go to disk
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = {
             "globally": False, "metric_calculations": False}
