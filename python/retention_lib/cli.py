@@ -71,30 +71,35 @@ def dbt_env(warehouse: Path) -> dict:
     return env
 
 
-def published_relations(manifest_path: Path) -> list[tuple[str, str]]:
-    """(schema, name) of every enabled model under models/marts or utilities."""
-    manifest = json.loads(manifest_path.read_text())
-    out = []
+def read_manifest(path: Path) -> dict:
+    """dbt's manifest.json, parsed once per run (several MB)."""
+    return json.loads(path.read_text())
+
+
+def _published_models(manifest: dict):
+    """Every model under models/marts or models/utilities (dbt keeps
+    disabled models out of manifest["nodes"])."""
     for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or len(node["fqn"]) < 2:
-            continue
-        if node["fqn"][1] in PUBLISHED_FOLDERS and node["config"].get("enabled", True):
-            out.append((node["schema"], node["alias"] or node["name"]))
-    return sorted(out, key=lambda rel: rel[1])
+        if (node["resource_type"] == "model" and len(node["fqn"]) > 1
+                and node["fqn"][1] in PUBLISHED_FOLDERS):
+            yield node
 
 
-def declared_columns(manifest_path: Path) -> dict[str, list[str]]:
+def published_relations(manifest: dict) -> list[tuple[str, str]]:
+    """(schema, name) of every published model, by name."""
+    return sorted(((node["schema"], node["alias"] or node["name"])
+                   for node in _published_models(manifest)),
+                  key=lambda rel: rel[1])
+
+
+def declared_columns(manifest: dict) -> dict[str, list[str]]:
     """model name -> its documented columns (the yml), for published models."""
-    manifest = json.loads(manifest_path.read_text())
     return {node["name"]: list(node["columns"])
-            for node in manifest["nodes"].values()
-            if node["resource_type"] == "model" and len(node["fqn"]) > 1
-            and node["fqn"][1] in PUBLISHED_FOLDERS and node["columns"]}
+            for node in _published_models(manifest) if node["columns"]}
 
 
-def source_relations(manifest_path: Path) -> dict[str, tuple[str, str]]:
+def source_relations(manifest: dict) -> dict[str, tuple[str, str]]:
     """export name -> (schema, table) of every raw export (dbt source)."""
-    manifest = json.loads(manifest_path.read_text())
     return {node["name"]: (node["schema"], node["identifier"])
             for node in manifest["sources"].values()}
 
@@ -105,7 +110,7 @@ def project_vars(overrides: dict) -> dict:
     return {**declared.get("vars", {}), **overrides}
 
 
-def gate(warehouse: Path, relations: list[tuple[str, str]], manifest: Path,
+def gate(warehouse: Path, relations: list[tuple[str, str]], manifest: dict,
          dbt_vars: dict) -> bool:
     """The Great Expectations ingest and publish checkpoints on the working
     database; prints each failure. True when both passed."""
@@ -230,7 +235,7 @@ def run(args: argparse.Namespace) -> int:
               f"{warehouse / 'retention.duckdb'} are the last good ones.",
               file=sys.stderr)
         return code
-    manifest = target_path() / "manifest.json"
+    manifest = read_manifest(target_path() / "manifest.json")
     relations = published_relations(manifest)
     if not gate(warehouse, relations, manifest, dbt_vars):
         return 1

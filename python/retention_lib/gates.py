@@ -338,23 +338,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path,
                         default=cli.target_path() / "manifest.json")
     args = parser.parse_args(argv)
+    manifest = cli.read_manifest(args.manifest)
     started = time.perf_counter()
-    results, docs = run_gates(
-        args.warehouse / "work.duckdb", args.warehouse / "retention.duckdb",
-        cli.published_relations(args.manifest), cli.source_relations(args.manifest),
-        cli.project_vars({}), args.warehouse / "quality",
-        cli.declared_columns(args.manifest))
+    passed = cli.gate(args.warehouse.resolve(), cli.published_relations(manifest),
+                      manifest, {})
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    for result in results:
-        print(f"{result.name} gate: {result.checked} expectations, "
-              f"{len(result.failures)} failed")
-        for failure in result.failures:
-            print(f"  FAIL {failure}")
-    print(f"Data Docs: {docs}")
     print(f"gates took {seconds:.1f} s, peak RSS {peak:,.0f} MB")
-    return 0 if all(result.success for result in results) else 1
-
+    return 0 if passed else 1
 
 if __name__ == "__main__":
     raise SystemExit(main())

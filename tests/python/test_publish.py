@@ -88,7 +88,7 @@ def test_killed_build_changes_nothing_and_a_reader_is_never_blocked(
 @pytest.fixture(scope="module")
 def gate_inputs(clean_build, tmp_path_factory):
     warehouse, target = clean_build
-    manifest = target / "manifest.json"
+    manifest = cli.read_manifest(target / "manifest.json")
     return (warehouse, cli.published_relations(manifest),
             cli.source_relations(manifest), cli.project_vars({"as_of_date": AS_OF}),
             cli.declared_columns(manifest))
