@@ -8,9 +8,12 @@ the frame. Fitted on data up to as_of_date only (the refs are cut there).
 def model(dbt, session):
     from retention_lib import lifetime_value
 
-    orders = dbt.ref("int_orders_summarized_to_customer").df()
-    customers = dbt.ref("dim_customers").df()
-    customer_months = dbt.ref("fct_customer_mrr_monthly").df()
+    orders = dbt.ref("int_orders_summarized_to_customer").df().sort_values(
+        "customer_id", kind="stable", ignore_index=True)
+    customers = dbt.ref("dim_customers").df().sort_values(
+        "customer_id", kind="stable", ignore_index=True)
+    customer_months = dbt.ref("fct_customer_mrr_monthly").df().sort_values(
+        ["customer_id", "date_month"], kind="stable", ignore_index=True)
     as_of_date = dbt.ref("util_as_of_date").df()["as_of_date"].iloc[0]
 
     orders = orders.merge(customers[["customer_id", "segment"]],

@@ -8,10 +8,14 @@ parameters published in clv_model_parameters (fitted once).
 def model(dbt, session):
     from retention_lib import lifetime_value
 
-    parameters = dbt.ref("clv_model_parameters").df()
-    orders = dbt.ref("int_orders_summarized_to_customer").df()
-    customers = dbt.ref("dim_customers").df()
-    customer_months = dbt.ref("fct_customer_mrr_monthly").df()
+    parameters = dbt.ref("clv_model_parameters").df().sort_values(
+        ["model", "segment", "parameter"], kind="stable", ignore_index=True)
+    orders = dbt.ref("int_orders_summarized_to_customer").df().sort_values(
+        "customer_id", kind="stable", ignore_index=True)
+    customers = dbt.ref("dim_customers").df().sort_values(
+        "customer_id", kind="stable", ignore_index=True)
+    customer_months = dbt.ref("fct_customer_mrr_monthly").df().sort_values(
+        ["customer_id", "date_month"], kind="stable", ignore_index=True)
 
     lifetimes = lifetime_value.subscription_lifetimes(customer_months)
     return lifetime_value.customer_values(
