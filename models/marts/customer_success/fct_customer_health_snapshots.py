@@ -9,7 +9,8 @@ import json
 def model(dbt, session):
     from retention_lib import health
 
-    inputs = dbt.ref("int_health_inputs_aggregated_to_customer_week").df()
+    inputs = dbt.ref("int_health_inputs_aggregated_to_customer_week").df().sort_values(
+        ["snapshot_date", "customer_id"], kind="stable", ignore_index=True)
     scored = health.score_snapshots(
         inputs,
         weights=json.loads(dbt.config.get("health_weights")),

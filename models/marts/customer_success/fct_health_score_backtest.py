@@ -9,8 +9,10 @@ def model(dbt, session):
 
     from retention_lib import health
 
-    snapshots = dbt.ref("fct_customer_health_snapshots").df()
-    months = dbt.ref("fct_customer_mrr_monthly").df()
+    snapshots = dbt.ref("fct_customer_health_snapshots").df().sort_values(
+        ["snapshot_date", "customer_id"], kind="stable", ignore_index=True)
+    months = dbt.ref("fct_customer_mrr_monthly").df().sort_values(
+        ["customer_id", "date_month"], kind="stable", ignore_index=True)
     as_of_date = dbt.ref("util_as_of_date").df()["as_of_date"].iloc[0]
     churn_months = months[months["movement"] == "churn"]
     result = health.backtest(snapshots, churn_months, as_of_date,
