@@ -1,13 +1,42 @@
 {#- ISO 8601 text -> timestamp in UTC (no time zone), NULL if unparseable.
     Text without an offset is UTC (the raw-export contract); text with an
     offset (Z, +02:00, -0500, +00) is converted to UTC. Impossible dates
-    such as 2024-02-30 give NULL. -#}
+    and times such as 2024-02-30 or 25:00 give NULL on every engine: the
+    text must match the ISO pattern and name a real day and time before it
+    is cast. -#}
 {% macro parse_utc_timestamp(column) -%}
     {{ return(adapter.dispatch('parse_utc_timestamp', 'retention')(column)) }}
 {%- endmacro %}
 
+{#- YYYY-MM-DD, optional [T ]HH:MM[:SS[.fff]], optional Z or +HH[:MM]. -#}
+{% macro iso_timestamp_pattern() -%}
+    {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+        ~ '([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,9})?)?)?'
+        ~ '(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$') }}
+{%- endmacro %}
+
+{% macro iso_offset_pattern() -%}
+    {{ return('[T ][0-9:.]+[+-][0-9]{2}(:?[0-9]{2})?$') }}
+{%- endmacro %}
+
 {% macro default__parse_utc_timestamp(column) -%}
-    {{ dbt.safe_cast(column, dbt.type_timestamp()) }}
+    case
+        when {{ retention.matches_regex(column, retention.iso_timestamp_pattern()) }}
+            and {{ retention.is_calendar_date(column) }}
+            then {{ dbt.safe_cast(column, dbt.type_timestamp()) }}
+    end
+{%- endmacro %}
+
+{% macro postgres__parse_utc_timestamp(column) -%}
+    case
+        when not ({{ retention.matches_regex(
+            column, retention.iso_timestamp_pattern()) }}
+            and {{ retention.is_calendar_date(column) }})
+            then null
+        when {{ retention.matches_regex(column, retention.iso_offset_pattern()) }}
+            then cast({{ column }} as timestamptz) at time zone 'UTC'
+        else cast(regexp_replace({{ column }}, 'Z$', '') as timestamp)
+    end
 {%- endmacro %}
 
 {% macro duckdb__parse_utc_timestamp(column) -%}
@@ -15,9 +44,7 @@
         when not regexp_matches(
             {{ column }}, '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+)?'
         ) then null
-        when regexp_matches(
-            {{ column }}, '[T ][0-9:.]+[+-][0-9]{2}(:?[0-9]{2})?$'
-        )
+        when regexp_matches({{ column }}, '{{ retention.iso_offset_pattern() }}')
             then timezone('UTC', try_cast({{ column }} as timestamptz))
         else try_cast(regexp_replace({{ column }}, 'Z$', '') as timestamp)
     end

@@ -4,10 +4,12 @@
     the key); every contract column is parsed from
     text; `quarantine_reason` is NULL for a good row, else '<reason>:<column>'
     for the first rule the row breaks, in this order:
-      missing_key, unparseable, missing_value, duplicate_key, invalid_enum,
-      unknown_currency, <custom checks>, orphan_reference.
+      missing_key, out_of_range (a number too large for its type),
+      unparseable, missing_value, duplicate_key, invalid_enum,
+      unknown_currency, no_fx_rate, <custom checks>, orphan_reference.
     Arguments (see macros/_macros.yml): relation, export, key, columns,
-    required, enums, currency_column, currencies, checks, references. -#}
+    required, enums, currency_column, currencies, fx_date_column, checks,
+    references, personal. -#}
 {% macro validate_export(
     relation,
     export,
@@ -17,6 +19,7 @@
     enums={},
     currency_column=none,
     currencies=none,
+    fx_date_column=none,
     checks=[],
     references=[],
     personal=[]
@@ -28,8 +31,11 @@ source_rows as (
 
     select
         {%- for col in names %}
-        nullif(trim(cast({{ col }} as {{ dbt.type_string() }})), '')
-            as {{ col }}{{ ',' if not loop.last }}
+        nullif(
+            {{ retention.trim_whitespace(
+                'cast(' ~ col ~ ' as ' ~ dbt.type_string() ~ ')') }},
+            ''
+        ) as {{ col }}{{ ',' if not loop.last }}
         {%- endfor %}
 
     from {{ relation }}
@@ -39,7 +45,11 @@ source_rows as (
 {% for reference in references %}
 parent_{{ loop.index }} as (
 
-    select distinct {{ reference.to }} as parent_key
+    select distinct
+        {{ reference.to }} as parent_key
+        {%- for alias, parent_column in (reference.columns or {}).items() %},
+        {{ parent_column }} as {{ alias }}
+        {%- endfor %}
 
     from {{ reference.relation }}
 
@@ -51,11 +61,21 @@ parent_{{ loop.index }} as (
 {% if currencies is not none %}
 known_currencies as (
 
-    select distinct currency as known_currency
+    {#- the days each currency can be converted on: from its first rate to
+        its last rate plus var fx_max_staleness_days (as in
+        int_fx_rates_filled_to_day) #}
+    select
+        currency as known_currency,
+        min(rate_date) as first_rate_date,
+        {{ dbt.dateadd(
+            'day', var('fx_max_staleness_days'), 'max(rate_date)'
+        ) }} as last_covered_date
 
     from {{ currencies }}
 
     where quarantine_reason is null
+
+    group by 1
 
 ),
 
@@ -172,6 +192,15 @@ parsed as (
             {%- for col in key %}
             when raw__{{ col }} is null then 'missing_key:{{ col }}'
             {%- endfor %}
+            {%- for col, kind in columns.items()
+                if kind in ('integer', 'money', 'number') %}
+            when raw__{{ col }} is not null
+                and {{ retention.parse_value('raw__' ~ col, kind) }} is null
+                and {{ retention.matches_regex('raw__' ~ col,
+                    '^[+-]?[0-9]+$' if kind == 'integer'
+                    else '^[+-]?[0-9]+([.][0-9]+)?$') }}
+                then 'out_of_range:{{ col }}'
+            {%- endfor %}
             {%- for col, kind in columns.items() if kind != 'string' %}
             when raw__{{ col }} is not null
                 and {{ retention.parse_value('raw__' ~ col, kind) }} is null
@@ -190,11 +219,17 @@ checked as (
 
     select
         parsed.*
-        {%- for reference in references %},
-        parent_{{ loop.index }}.parent_key as parent_{{ loop.index }}_key
+        {%- for reference in references %}
+        {%- set parent = 'parent_' ~ loop.index %},
+        {{ parent }}.parent_key as {{ parent }}_key
+        {%- for alias in (reference.columns or {}).keys() %},
+        {{ parent }}.{{ alias }}
+        {%- endfor %}
         {%- endfor %}
         {%- if currencies is not none %},
-        known_currencies.known_currency
+        known_currencies.known_currency,
+        known_currencies.first_rate_date,
+        known_currencies.last_covered_date
         {%- endif %}
 
     from parsed
@@ -232,6 +267,14 @@ validated as (
             {%- if currencies is not none %}
             when {{ currency_column }} is not null and known_currency is null
                 then 'unknown_currency:{{ currency_column }}'
+            {%- if fx_date_column is not none %}
+            when {{ currency_column }} != '{{ var("reporting_currency") }}'
+                and (
+                    cast({{ fx_date_column }} as date) < first_rate_date
+                    or cast({{ fx_date_column }} as date) > last_covered_date
+                )
+                then 'no_fx_rate:{{ fx_date_column }}'
+            {%- endif %}
             {%- endif %}
             {%- for check in checks %}
             when {{ check.when }} then '{{ check.reason }}:{{ check.column }}'
@@ -275,9 +318,11 @@ select * from with_raw_values
 
 {#- Helpers for validate_export: pieces of dbt.concat() argument lists. -#}
 {#- "'; col='", value for every column, the first without its "; ".
-    A personal column shows '<personal:' + the first 8 hex digits of the
-    value's md5 + '>': rows stay distinguishable (and can be matched in the
-    source system), the value itself is not published. -#}
+    A personal column (names, emails, and free text a person typed, which
+    may hold a name or a phone number) shows '<personal:' + the first 8 hex
+    digits of the value's md5 + '>': rows stay distinguishable (and can be
+    matched in the source system), the value itself is not published. Any
+    e-mail address inside another column shows as '<email>'. -#}
 {% macro _raw_value_parts(names, personal=[]) -%}
     {%- set parts = [] -%}
     {%- for col in names -%}
@@ -287,7 +332,10 @@ select * from with_raw_values
                 ~ " is null then '' else " ~ dbt.concat(["'<personal:'",
                     "substr(md5(raw__" ~ col ~ "), 1, 8)", "'>'"]) ~ " end") -%}
         {%- else -%}
-            {%- do parts.append("coalesce(raw__" ~ col ~ ", '')") -%}
+            {%- do parts.append("coalesce(" ~ retention.regexp_replace_all(
+                'raw__' ~ col,
+                '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+([.][A-Za-z0-9-]+)+',
+                '<email>') ~ ", '')") -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(parts) }}

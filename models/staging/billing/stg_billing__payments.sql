@@ -22,7 +22,8 @@ renamed as (
         payment_type,
         status as payment_status,
         currency as currency_code,
-        failure_reason,
+        {{ retention.mask_contact_details('failure_reason') }}
+            as failure_reason,
         ---------- numerics
         cast(amount as decimal(18, 4)) as amount,
         ---------- timestamps

@@ -21,7 +21,8 @@ renamed as (
         plan_id,
         ---------- strings
         status as subscription_status,
-        cancel_reason,
+        {{ retention.mask_contact_details('cancel_reason') }}
+            as cancel_reason,
         ---------- numerics
         quantity as seat_count,
         ---------- timestamps

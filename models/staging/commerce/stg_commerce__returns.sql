@@ -18,7 +18,7 @@ renamed as (
         return_id,
         order_item_id,
         ---------- strings
-        reason as return_reason,
+        {{ retention.mask_contact_details('reason') }} as return_reason,
         ---------- numerics
         quantity,
         cast(amount as decimal(18, 4)) as return_amount,

@@ -20,7 +20,8 @@ renamed as (
         user_id,
         ---------- strings
         survey_type,
-        comment,
+        {{ retention.mask_contact_details('comment') }}
+            as comment,  -- noqa: RF04
         ---------- numerics
         score,
         ---------- timestamps

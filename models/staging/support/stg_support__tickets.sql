@@ -21,7 +21,7 @@ renamed as (
         ---------- strings
         status as ticket_status,
         priority,
-        category,
+        {{ retention.mask_contact_details('category') }} as category,
         channel,
         ---------- timestamps
         opened_at,

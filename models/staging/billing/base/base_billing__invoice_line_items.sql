@@ -31,6 +31,7 @@
         },
         currency_column='currency',
         currencies=ref('base_reference__fx_rates'),
+        fx_date_column='period_start',
         checks=[
             {
                 'reason': 'out_of_range',
@@ -47,9 +48,41 @@
                 ),
             },
             {
+                'reason': 'out_of_range',
+                'column': 'amount',
+                'when': (
+                    "(line_type in ('subscription', 'one_time') "
+                    ~ "and amount < 0) "
+                    ~ "or (line_type = 'credit' and amount > 0)"
+                ),
+            },
+            {
+                'reason': 'out_of_range',
+                'column': 'discount_amount',
+                'when': (
+                    "sign(discount_amount) * sign(amount) < 0 "
+                    ~ "or abs(discount_amount) > abs(amount)"
+                ),
+            },
+            {
                 'reason': 'invalid_period',
                 'column': 'period_end',
                 'when': "period_end < period_start",
+            },
+            {
+                'reason': 'invalid_period',
+                'column': 'period_end',
+                'when': (
+                    "line_type in ('subscription', 'proration') "
+                    ~ "and period_end > "
+                    ~ dbt.dateadd('day', 3, dbt.dateadd(
+                        'month', 'plan_period_months', 'period_start'))
+                ),
+            },
+            {
+                'reason': 'currency_mismatch',
+                'column': 'currency',
+                'when': "currency != invoice_currency",
             },
         ],
         references=[
@@ -57,6 +90,7 @@
                 'column': 'invoice_id',
                 'relation': ref('base_billing__invoices'),
                 'to': 'invoice_id',
+                'columns': {'invoice_currency': 'currency'},
             },
             {
                 'column': 'subscription_id',
@@ -67,6 +101,7 @@
                 'column': 'plan_id',
                 'relation': ref('base_billing__plans'),
                 'to': 'plan_id',
+                'columns': {'plan_period_months': 'billing_period_months'},
             },
         ],
     )

@@ -33,6 +33,7 @@
         },
         currency_column='currency',
         currencies=ref('base_reference__fx_rates'),
+        fx_date_column='issued_at',
         checks=[
             {
                 'reason': 'out_of_range',
@@ -43,6 +44,22 @@
                 'reason': 'out_of_range',
                 'column': 'tax',
                 'when': "tax < 0",
+            },
+            {
+                'reason': 'out_of_range',
+                'column': 'discount',
+                'when': (
+                    "sign(discount) * sign(subtotal) < 0 "
+                    ~ "or abs(discount) > abs(subtotal)"
+                ),
+            },
+            {
+                'reason': 'inconsistent_amounts',
+                'column': 'total',
+                'when': (
+                    "abs(total - (subtotal - coalesce(discount, 0) "
+                    ~ "+ coalesce(tax, 0))) > 0.01"
+                ),
             },
             {
                 'reason': 'inconsistent_dates',

@@ -38,6 +38,7 @@
         },
         currency_column='currency',
         currencies=ref('base_reference__fx_rates'),
+        fx_date_column='created_at',
         checks=[
             {
                 'reason': 'out_of_range',
@@ -52,12 +53,18 @@
                 'column': 'created_at',
                 'when': "created_at > " ~ retention.future_cutoff(),
             },
+            {
+                'reason': 'currency_mismatch',
+                'column': 'currency',
+                'when': "currency != invoice_currency",
+            },
         ],
         references=[
             {
                 'column': 'invoice_id',
                 'relation': ref('base_billing__invoices'),
                 'to': 'invoice_id',
+                'columns': {'invoice_currency': 'currency'},
             },
             {
                 'column': 'customer_id',
@@ -65,5 +72,6 @@
                 'to': 'customer_id',
             },
         ],
+        personal=['failure_reason'],
     )
 }}

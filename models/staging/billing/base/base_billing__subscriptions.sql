@@ -46,6 +46,16 @@
                 'when': "ended_at < started_at",
             },
             {
+                'reason': 'inconsistent_dates',
+                'column': 'canceled_at',
+                'when': "canceled_at < started_at",
+            },
+            {
+                'reason': 'inconsistent_dates',
+                'column': 'trial_end',
+                'when': "trial_end < trial_start",
+            },
+            {
                 'reason': 'future_timestamp',
                 'column': 'started_at',
                 'when': "started_at > " ~ retention.future_cutoff(),
@@ -63,5 +73,6 @@
                 'to': 'plan_id',
             },
         ],
+        personal=['cancel_reason'],
     )
 }}

@@ -26,6 +26,7 @@
         },
         currency_column='currency',
         currencies=ref('base_reference__fx_rates'),
+        fx_date_column='ordered_at',
         checks=[
             {
                 'reason': 'out_of_range',

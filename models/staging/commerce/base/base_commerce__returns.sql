@@ -40,5 +40,6 @@
                 'to': 'order_item_id',
             },
         ],
+        personal=['reason'],
     )
 }}

@@ -16,6 +16,7 @@
         required=['amount', 'currency'],
         currency_column='currency',
         currencies=ref('base_reference__fx_rates'),
+        fx_date_column='spend_date',
         checks=[
             {
                 'reason': 'out_of_range',

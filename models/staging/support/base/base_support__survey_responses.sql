@@ -55,5 +55,6 @@
                 'to': 'user_id',
             },
         ],
+        personal=['comment'],
     )
 }}

@@ -1,0 +1,29 @@
+{#- Free text with the contact details inside it masked: every e-mail
+    address becomes '<email>' and every phone number (a run of at least 8
+    digits, optionally with a leading '+' and spaces, dots, dashes,
+    slashes or brackets between them) becomes '<phone>'. Applied to text
+    that is published and may hold what a person typed. -#}
+{% macro mask_contact_details(column) -%}
+    {%- set emails = retention.regexp_replace_all(
+        column,
+        '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+([.][A-Za-z0-9-]+)+',
+        '<email>') -%}
+    {{ return(retention.regexp_replace_all(
+        emails,
+        '[+]?[(]?[0-9]([ ./()-]*[0-9]){7,}',
+        '<phone>')) }}
+{%- endmacro %}
+
+{#- Every match of `pattern` in `column` replaced by `replacement`. -#}
+{% macro regexp_replace_all(column, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regexp_replace_all', 'retention')(
+        column, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regexp_replace_all(column, pattern, replacement) -%}
+    regexp_replace({{ column }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro spark__regexp_replace_all(column, pattern, replacement) -%}
+    regexp_replace({{ column }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}

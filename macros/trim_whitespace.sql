@@ -1,0 +1,26 @@
+{#- Text without leading or trailing white space of any kind: spaces, tabs,
+    line breaks, vertical tab, form feed, no-break and other Unicode spaces,
+    and a stray byte-order mark. trim() alone removes spaces only, so a key
+    exported as 'cus_1\t' would not match 'cus_1'. -#}
+{% macro trim_whitespace(column) -%}
+    {{ return(adapter.dispatch('trim_whitespace', 'retention')(column)) }}
+{%- endmacro %}
+
+{% macro whitespace_characters() -%}
+    {%- set codes = [32, 9, 10, 11, 12, 13, 133, 160, 5760, 8192, 8193, 8194,
+        8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8203, 8232, 8233,
+        8239, 8287, 12288, 65279] -%}
+    {%- set parts = [] -%}
+    {%- for code in codes -%}
+        {%- do parts.append('chr(' ~ code ~ ')') -%}
+    {%- endfor -%}
+    {{ return('(' ~ parts | join(' || ') ~ ')') }}
+{%- endmacro %}
+
+{% macro default__trim_whitespace(column) -%}
+    trim(both {{ retention.whitespace_characters() }} from {{ column }})
+{%- endmacro %}
+
+{% macro duckdb__trim_whitespace(column) -%}
+    trim({{ column }}, {{ retention.whitespace_characters() }})
+{%- endmacro %}
