@@ -72,17 +72,19 @@
             {%- set file = found.rows[0][0] -%}
             {%- set path = found.rows[0][0] | replace("'", "''") -%}
             {%- if path.endswith('.csv') -%}
-                {%- set reader, present, problem = retention._csv_reader(
-                    export, file, path) -%}
+                {%- set reader, present, problem, records =
+                    retention._csv_reader(export, file, path) -%}
+                {%- set source_names = {} -%}
             {%- else -%}
                 {%- set reader = "read_parquet('" ~ path ~ "')" -%}
                 {%- set described = run_query(
                     "describe select * from " ~ reader) -%}
-                {%- set present = [] -%}
-                {%- set problem = none -%}
+                {%- set actual = [] -%}
                 {%- for row in described.rows -%}
-                    {%- do present.append(row[0] | lower | trim) -%}
+                    {%- do actual.append(row[0]) -%}
                 {%- endfor -%}
+                {%- set present, source_names, problem =
+                    retention._column_names(actual) -%}
             {%- endif -%}
             {%- set missing = [] -%}
             {%- for col in wanted if col not in present -%}
@@ -102,7 +104,8 @@
             {%- endfor -%}
             {%- set cols = [] -%}
             {%- for col in wanted -%}
-                {%- do cols.append("cast(\"" ~ col ~ "\" as varchar) as " ~ col) -%}
+                {%- do cols.append("cast(\"" ~ source_names.get(col, col)
+                    | replace('"', '""') ~ "\" as varchar) as " ~ col) -%}
             {%- endfor -%}
             {%- do run_query("create or replace table raw_files." ~ export
                 ~ " as select " ~ cols | join(", ") ~ " from " ~ reader) -%}
@@ -113,6 +116,14 @@
             {%- if rejected is not none -%}
                 {%- do problems.append("raw export '" ~ export ~ "' ("
                     ~ file ~ ") " ~ rejected) -%}
+            {%- elif path.endswith('.csv')
+                and counted.rows[0][0] != records -%}
+                {%- do problems.append("raw export '" ~ export ~ "' ("
+                    ~ file ~ ") holds " ~ records ~ " record(s) after its "
+                    ~ "header, but " ~ counted.rows[0][0] ~ " were read: "
+                    ~ "line ends or quoting the CSV reader could not follow; "
+                    ~ "export it again as comma-separated UTF-8 with '\"' "
+                    ~ "quotes") -%}
             {%- elif counted.rows[0][0] == 0
                 and export in var('raw_exports_never_empty') -%}
                 {%- do problems.append("raw export '" ~ export ~ "' ("
@@ -139,19 +150,34 @@
 
 
 {#- A CSV export read the one way the contract allows: UTF-8 (a BOM is
-    fine), comma-separated, '"' quotes, LF or CRLF line ends, a header
-    line. Checks the bytes first: empty, not UTF-8 or not comma-separated
-    is a problem. Returns the read_csv call (no sniffing: every column as
-    text, bad lines kept aside in a rejects table), the header's column
-    names and the problem (or none). -#}
+    fine), comma-separated, '"' quotes, LF, CRLF or CR line ends (a quoted
+    value may hold any line break), a header line. Checks the bytes first:
+    empty, not UTF-8 or not comma-separated is a problem. Counts the file's
+    records independently of the reader (lines whose running count of '"'
+    is even end a record; blank lines are none), so that a file the reader
+    misreads is refused instead of loading fewer rows. Returns the read_csv
+    call (no sniffing: every column as text, bad lines kept aside in a
+    rejects table), the header's column names, the problem (or none) and
+    the record count. -#}
 {% macro _csv_reader(export, file, path) -%}
     {%- set probe = run_query(
         "with f as (select size, try(decode(content)) as body from read_blob('"
-        ~ path ~ "')) select size, body is null, "
-        ~ "rtrim(ltrim(split_part(coalesce(body, ''), chr(10), 1), chr(65279)), "
-        ~ "chr(13)), coalesce(body, '') like '%' || chr(13) || chr(10) || '%' "
-        ~ "from f") -%}
-    {%- set size, not_utf8, header, crlf = probe.rows[0] -%}
+        ~ path ~ "')), "
+        ~ "split as (select size, body, string_split(replace(replace("
+        ~ "coalesce(body, ''), chr(13) || chr(10), chr(10)), chr(13), "
+        ~ "chr(10)), chr(10)) as lines from f), "
+        ~ "numbered as (select unnest(lines) as line, "
+        ~ "generate_subscripts(lines, 1) as n from split), "
+        ~ "parity as (select line, sum(length(line) - length(replace(line, "
+        ~ "'\"', ''))) over (order by n) % 2 as open_quote from numbered) "
+        ~ "select size, body is null, ltrim(lines[1], chr(65279)), "
+        ~ "coalesce(body, '') like '%' || chr(13) || chr(10) || '%' "
+        ~ "and regexp_matches(coalesce(body, ''), '(^|[^' || chr(13) || '])' "
+        ~ "|| chr(10)), "
+        ~ "(select count(*) from parity where open_quote = 0 "
+        ~ "and trim(line, chr(65279)) != '') - 1 "
+        ~ "from split") -%}
+    {%- set size, not_utf8, header, mixed_line_ends, records = probe.rows[0] -%}
     {%- set ns = namespace(problem=none) -%}
     {%- if size == 0 -%}
         {%- set ns.problem = "is empty (0 bytes, not even a header line)" -%}
@@ -166,21 +192,56 @@
                 ~ "uses " ~ label ~ " (" ~ header[:60] ~ ")" -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set present = [] -%}
-    {%- set declared = [] -%}
+    {%- set names = [] -%}
     {%- for name in header.split(',') -%}
-        {%- set clean = name | trim | replace('"', '') | lower -%}
-        {%- do present.append(clean) -%}
+        {%- do names.append(name | replace('"', '')) -%}
+    {%- endfor -%}
+    {%- set present, source_names, duplicate = retention._column_names(names) -%}
+    {%- if ns.problem is none and duplicate is not none -%}
+        {%- set ns.problem = duplicate -%}
+    {%- endif -%}
+    {%- set declared = [] -%}
+    {%- for clean in present -%}
         {%- do declared.append("'" ~ clean | replace("'", "''")
             ~ "': 'VARCHAR'") -%}
     {%- endfor -%}
     {%- set reader = "read_csv('" ~ path ~ "', auto_detect = false, "
         ~ "header = true, delim = ',', quote = '\"', escape = '\"', "
-        ~ "new_line = '" ~ ('\\r\\n' if crlf else '\\n') ~ "', "
+        ~ ("strict_mode = false, " if mixed_line_ends else "")
         ~ "encoding = 'utf-8', columns = {" ~ declared | join(', ') ~ "}, "
         ~ "store_rejects = true, rejects_table = 'raw_rejects_" ~ export
         ~ "', rejects_scan = 'raw_scans_" ~ export ~ "')" -%}
-    {{ return((reader, present, ns.problem)) }}
+    {{ return((reader, present, ns.problem, records)) }}
+{%- endmacro %}
+
+{#- A file's column names as the contract reads them: trimmed of white
+    space and lower-cased. Returns the clean names, a map from each clean
+    name to the file's own spelling (for a Parquet file, whose columns are
+    selected by name) and a problem when two columns read as the same name
+    (a repeated header, or 'Started_At' beside 'started_at '), else none. -#}
+{% macro _column_names(names) -%}
+    {%- set present = [] -%}
+    {%- set source_names = {} -%}
+    {%- set repeated = [] -%}
+    {%- for name in names -%}
+        {%- set clean = retention._clean_column_name(name) -%}
+        {%- if clean in present and clean not in repeated -%}
+            {%- do repeated.append(clean) -%}
+        {%- endif -%}
+        {%- do present.append(clean) -%}
+        {%- do source_names.update({clean: name}) -%}
+    {%- endfor -%}
+    {%- set quoted = [] -%}
+    {%- for name in repeated -%}
+        {%- do quoted.append("'" ~ name ~ "'") -%}
+    {%- endfor -%}
+    {%- set problem = ("has column " ~ quoted | join(', ')
+        ~ " more than once: keep one") if repeated else none -%}
+    {{ return((present, source_names, problem)) }}
+{%- endmacro %}
+
+{% macro _clean_column_name(name) -%}
+    {{ return(name | trim | lower) }}
 {%- endmacro %}
 
 {#- After a CSV export is read: a problem (naming the line and column) when
