@@ -1,9 +1,12 @@
-"""Incremental engagement equals a full refresh, late events included.
+"""Incremental engagement equals a full refresh, late events and newly
+quarantined rows included.
 
 Build 1 sees the events up to day T, minus a share of the events of the two
 days before T (they arrive late). Build 2 sees every event and runs
-incrementally: it reprocesses from (latest loaded day - lookback of 3 days),
-so it must pick up both the new days and the late events. Build 3 is a full
+incrementally; by then some events of an old day (long before the lookback
+window) have become invalid (quarantined as orphans), and every event of
+another old day is unparseable (the day vanishes). It must pick up the new
+days and the late events, and drop what was quarantined. Build 3 is a full
 refresh of the same data; the user-day table and the daily mart must be
 identical to build 2's."""
 
@@ -65,18 +68,36 @@ def test_incremental_run_equals_full_refresh(small_csv_set, tmp_path):
     shutil.copytree(small_csv_set, first)
     events[(occurred < cutoff) & ~late].to_csv(first / "events.csv", index=False)
 
+    # by the second build, rows of old days have become bad
+    second = tmp_path / "raw_second"
+    shutil.copytree(small_csv_set, second)
+    day = occurred.dt.normalize()
+    orphaned_day = cutoff - pd.Timedelta(days=40)
+    vanished_day = cutoff - pd.Timedelta(days=60)
+    vanished_date = vanished_day.tz_localize(None)
+    orphaned = (day == orphaned_day) & (events.index % 2 == 0)
+    vanished = day == vanished_day
+    assert orphaned.sum() > 5 and vanished.sum() > 5
+    changed = events.copy()
+    changed.loc[orphaned, "user_id"] = "usr_gone"
+    changed.loc[vanished, "occurred_at"] = "not a time"
+    changed.to_csv(second / "events.csv", index=False)
+
     warehouse, target = tmp_path / "warehouse", tmp_path / "target"
     warehouse.mkdir()
     dbt_build(warehouse, target, first)
     before = snapshot(warehouse)["user_days"]
-    dbt_build(warehouse, target, small_csv_set)
-    compiled = next((target / "run").rglob(
+    assert (before["activity_date"] == vanished_date).any()
+    dbt_build(warehouse, target, second)
+    compiled = next((target / "compiled").rglob(
         "int_events_aggregated_to_user_day.sql")).read_text()
-    assert "delete from" in compiled.lower()  # the incremental branch ran
+    assert "loaded_days" in compiled  # the incremental branch ran
     incremental = snapshot(warehouse)
     assert len(incremental["user_days"]) > len(before)
+    assert not (incremental["user_days"]["activity_date"]
+                == vanished_date).any()
 
-    dbt_build(warehouse, target, small_csv_set, "--full-refresh")
+    dbt_build(warehouse, target, second, "--full-refresh")
     full = snapshot(warehouse)
     for name in ("user_days", "engagement"):
         pd.testing.assert_frame_equal(

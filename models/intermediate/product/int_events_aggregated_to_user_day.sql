@@ -1,16 +1,22 @@
 {# One row per user and day with at least one qualifying event (any event
    not in var non_qualifying_events): the account, the number of events and
    of distinct features used.
-   Incremental because events are the largest export: a run reprocesses only
-   the days from (latest day loaded - var engagement_lookback_days) on, and
-   replaces those user-days, so events arriving up to that many days late
-   are counted exactly as a full refresh would. #}
+   Incremental because events are the largest export. Before a run adds
+   rows, its pre-hook (macro stale_user_days) deletes every day that must
+   be recomputed: the days from (latest day loaded - var
+   engagement_lookback_days) on, so that events arriving up to that many
+   days late are counted, and any earlier day whose staged qualifying
+   events no longer match what the table holds (a count of events or of
+   users that differs: rows quarantined by a later run, or removed from the
+   export, or added to an old day). The run then appends the days the table
+   no longer holds, so it equals a full refresh (tested); `make run
+   FULL_REFRESH=1` rebuilds it from scratch. #}
 
 {{ config(
     materialized='incremental',
-    unique_key=['user_id', 'activity_date'],
-    incremental_strategy='delete+insert',
-    on_schema_change='fail'
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ retention.delete_stale_user_days() }}"
 ) }}
 
 with
@@ -23,28 +29,35 @@ events as (
         event_name not in (
             '{{ var("non_qualifying_events") | join("', '") }}'
         )
-    {% if is_incremental() %}
-            and cast(occurred_at as date) >= (
-                select
-                    {{ dbt.dateadd(
-                        'day', -var('engagement_lookback_days'),
-                        'max(activity_date)') }}
-                from {{ this }}
-            )
-    {% endif %}
 
 ),
 
+{% if is_incremental() %}
+loaded_days as (
+
+    {#- what the pre-hook kept: unchanged days, not recomputed #}
+    select distinct activity_date from {{ this }}
+
+),
+
+{% endif %}
 aggregated as (
 
     select
-        user_id,
-        customer_id,
-        cast(occurred_at as date) as activity_date,
+        events.user_id,
+        events.customer_id,
+        cast(events.occurred_at as date) as activity_date,
         count(*) as event_count,
-        count(distinct feature_name) as feature_count
+        count(distinct events.feature_name) as feature_count
 
     from events
+    {%- if is_incremental() %}
+
+    left join loaded_days
+        on cast(events.occurred_at as date) = loaded_days.activity_date
+
+    where loaded_days.activity_date is null
+    {%- endif %}
 
     group by 1, 2, 3
 
