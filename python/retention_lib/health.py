@@ -18,6 +18,11 @@ neutral value 50, never NULL:
   floored at 0;
 - sentiment = 10 x the latest NPS score, else 25 x (latest CSAT - 1),
   else neutral.
+A system that is missing altogether (inputs has_product_data or
+has_support_data false: its export holds no staged row) gives its
+components the neutral value: no events means "no product data", not
+"customers did nothing" (usage and breadth), and no tickets means "no
+support system", not a clean record (support).
 health_score = the weighted sum rounded to an integer; bands green >=
 green_min, yellow >= yellow_min, red below.
 """
@@ -29,6 +34,9 @@ import pandas as pd
 
 NEUTRAL = 50.0
 COMPONENTS = ["usage", "breadth", "support", "billing", "sentiment"]
+# input flag -> the components that are neutral when it is false
+SYSTEM_COMPONENTS = {"has_product_data": ["usage", "breadth"],
+                     "has_support_data": ["support"]}
 
 
 def components(inputs: pd.DataFrame, n_key_features: int) -> pd.DataFrame:
@@ -55,6 +63,11 @@ def components(inputs: pd.DataFrame, n_key_features: int) -> pd.DataFrame:
     csat = inputs["latest_csat_score"].astype(float)
     out["sentiment"] = np.where(nps.notna(), 10 * nps,
                                 np.where(csat.notna(), 25 * (csat - 1), NEUTRAL))
+    for flag, names in SYSTEM_COMPONENTS.items():
+        if flag in inputs:
+            present = inputs[flag].astype(bool).to_numpy()
+            for name in names:
+                out[name] = np.where(present, out[name], NEUTRAL)
     return out.astype(float)
 
 
@@ -91,6 +104,8 @@ def score_snapshots(inputs: pd.DataFrame, *, weights: dict,
     raw = sum(out[f"{name}_contribution"] for name in COMPONENTS)
     out["health_score"] = np.floor(raw + 0.5).astype("int64").clip(0, 100)
     out["health_band"] = band(out["health_score"], green_min, yellow_min)
+    for flag in SYSTEM_COMPONENTS:
+        out[flag] = inputs[flag].astype(bool) if flag in inputs else True
     return out
 
 

@@ -62,6 +62,31 @@ def test_missing_inputs_are_neutral_never_null():
     assert started["usage"] == pytest.approx(100 * (0.6 * 0.5 + 0.4 * 1.0))
 
 
+def test_a_missing_system_is_neutral_not_inactivity():
+    """No product events at all (an empty export): zero events and zero
+    key features are no behaviour, so usage and breadth are neutral, not
+    the 20 and 0 that turned almost every customer red; no tickets export:
+    support is neutral, not a clean 100. The flags say so per row."""
+    idle = dict(active_users_30d=0, events_30d=0, events_previous_30d=0,
+                key_features_used=0, open_tickets=0, open_urgent_tickets=0,
+                slow_resolutions_90d=0)
+    with_systems = health.score_snapshots(
+        inputs(**idle), weights=WEIGHTS, n_key_features=6, green_min=70,
+        yellow_min=40).iloc[0]
+    assert with_systems["usage_score"] == pytest.approx(20.0)
+    assert with_systems["breadth_score"] == pytest.approx(0.0)
+    assert with_systems["support_score"] == pytest.approx(100.0)
+    assert with_systems["has_product_data"] and with_systems["has_support_data"]
+    missing = health.score_snapshots(
+        inputs(**idle, has_product_data=False, has_support_data=False),
+        weights=WEIGHTS, n_key_features=6, green_min=70, yellow_min=40).iloc[0]
+    assert missing["usage_score"] == pytest.approx(50.0)
+    assert missing["breadth_score"] == pytest.approx(50.0)
+    assert missing["support_score"] == pytest.approx(50.0)
+    assert missing["billing_score"] == with_systems["billing_score"]
+    assert not missing["has_product_data"] and not missing["has_support_data"]
+
+
 def test_weights_must_cover_the_components_and_sum_to_one():
     with pytest.raises(ValueError, match="sum to 1"):
         health.check_weights({**WEIGHTS, "usage": 0.5})

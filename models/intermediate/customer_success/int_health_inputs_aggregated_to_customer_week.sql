@@ -15,7 +15,11 @@
    - Billing: failed payment attempts in the last 90 days; invoices past
      their due date and unpaid at the end.
    - Sentiment: the latest NPS score and the latest CSAT score of the last
-     180 days (NULL without one). #}
+     180 days (NULL without one).
+   - Coverage: whether the product events and the support tickets exports
+     hold any staged row at all. Without them, zero events or zero tickets
+     mean "no system", not "customers did nothing": the score then treats
+     those components as neutral (retention_lib.health). #}
 
 {{ config(materialized='table') }}
 
@@ -68,6 +72,26 @@ features as (
 tickets as (
 
     select * from {{ ref('stg_support__tickets') }}
+
+),
+
+staged_events as (
+
+    select * from {{ ref('stg_product__events') }}
+
+),
+
+system_coverage as (
+
+    select
+        (
+            select count(*) from (select 1 as found from staged_events limit 1)
+                as any_event
+        ) > 0 as has_product_data,
+        (
+            select count(*) from (select 1 as found from tickets limit 1)
+                as any_ticket
+        ) > 0 as has_support_data
 
 ),
 
@@ -385,9 +409,13 @@ final as (
         cast(sentiment.latest_nps_score as double precision)
             as latest_nps_score,
         cast(sentiment.latest_csat_score as double precision)
-            as latest_csat_score
+            as latest_csat_score,
+        system_coverage.has_product_data,
+        system_coverage.has_support_data
 
     from snapshots
+
+    cross join system_coverage
 
     left join user_counts
         on

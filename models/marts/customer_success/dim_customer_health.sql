@@ -109,7 +109,9 @@ final as (
         inputs.failed_payments_90d,
         inputs.overdue_invoices,
         inputs.latest_nps_score,
-        inputs.latest_csat_score
+        inputs.latest_csat_score,
+        inputs.has_product_data,
+        inputs.has_support_data
 
     from snapshots
 
