@@ -7,11 +7,12 @@ STAMP := $(VENV)/.installed-stamp
 TEST_WAREHOUSE := $(CURDIR)/target/test-warehouse
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-# make run RAW_DIR=path AS_OF=YYYY-MM-DD VARS='{key: value}'
+# make run RAW_DIR=path AS_OF=YYYY-MM-DD VARS='{key: value}' FULL_REFRESH=1
 RAW_DIR ?=
 AS_OF ?=
 VARS ?=
-export RAW_DIR AS_OF VARS
+FULL_REFRESH ?=
+export RAW_DIR AS_OF VARS FULL_REFRESH
 
 .PHONY: install run test lint conventions pytest build-sample test-postgres test-docs \
 	docs bench generate clean
@@ -48,7 +49,7 @@ pytest: $(STAMP)
 
 build-sample: $(STAMP)
 	rm -rf $(TEST_WAREHOUSE)
-	RETENTION_WAREHOUSE_DIR=$(TEST_WAREHOUSE) RAW_DIR= AS_OF= VARS= \
+	RETENTION_WAREHOUSE_DIR=$(TEST_WAREHOUSE) RAW_DIR= AS_OF= VARS= FULL_REFRESH= \
 		$(BIN)/python -m retention_lib.cli run
 
 ## Headless Chromium (installed if missing) opens the sample's static docs:

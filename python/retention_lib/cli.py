@@ -2,13 +2,17 @@
 
     python -m retention_lib.cli run [--raw-dir DIR] [--as-of YYYY-MM-DD]
                                     [--vars '{key: value}'] [--no-docs]
+                                    [--full-refresh]
 
 dbt builds into <warehouse>/work.duckdb (profile target dev). Only when every
 model and test passed and the Great Expectations ingest and publish gates
 passed (retention_lib.gates; Data Docs in <warehouse>/quality/) are the marts
-copied into <warehouse>/retention.duckdb (the file BI tools read, replaced
-atomically) and written as Parquet under <warehouse>/marts/. A failed or
-interrupted build leaves the last published marts as they were.
+written as a new release (<warehouse>/releases/<id>/: retention.duckdb and
+marts/*.parquet) and the pointer <warehouse>/current moved to it in one
+rename; <warehouse>/retention.duckdb (the file BI tools read) and
+<warehouse>/marts/ are symlinks through it. A failed or interrupted build,
+or publish, leaves the last published marts as they were. One run per
+warehouse at a time (a lock file); bad invocations stop before building.
 <warehouse> is $RETENTION_WAREHOUSE_DIR, default ./warehouse.
 """
 
@@ -20,6 +24,8 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -39,22 +45,96 @@ def target_path() -> Path:
     return PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
 
 
+class InvocationError(SystemExit):
+    """A bad command line: one line saying what to fix, exit 2, checked
+    before anything is built."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.code = 2
+
+
+def parse_extra_vars(extra: str) -> dict:
+    """VARS as a dict: a YAML mapping, or an InvocationError naming what
+    is wrong with it."""
+    try:
+        parsed = yaml.safe_load(extra)
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        at = f" at column {where.column + 1}" if where is not None else ""
+        raise InvocationError(
+            f"VARS is not valid YAML{at} ({getattr(error, 'problem', error)}): "
+            f"{extra!r}; write a mapping like '{{key: value}}'") from None
+    except ValueError as error:  # YAML reads 2025-13-01 as a date and fails
+        raise InvocationError(f"VARS holds an impossible date ({error}): "
+                              f"{extra!r}") from None
+    if not isinstance(parsed, dict):
+        raise InvocationError(f"VARS must be a YAML mapping like "
+                              f"'{{key: value}}', got: {extra!r}")
+    import datetime as dt  # noqa: PLC0415
+
+    # YAML reads 2025-06-30 as a date; dbt vars travel as JSON text
+    return {key: value.isoformat() if isinstance(value, dt.date) else value
+            for key, value in parsed.items()}
+
+
+def check_as_of(as_of: str) -> str:
+    """AS_OF as YYYY-MM-DD naming a real day, else an InvocationError."""
+    import datetime as dt  # noqa: PLC0415
+
+    try:
+        if len(as_of) != 10:
+            raise ValueError("not YYYY-MM-DD")
+        dt.date.fromisoformat(as_of)
+    except ValueError as error:
+        raise InvocationError(f"AS_OF must be a real day as YYYY-MM-DD, got "
+                              f"{as_of!r} ({error})") from None
+    return as_of
+
+
+def check_vars(merged: dict) -> None:
+    """Every var must be one dbt_project.yml declares, and of the kind its
+    default is (a number for a number, a list for a list, ...): a typo in
+    a policy var would otherwise silently use the default."""
+    import difflib  # noqa: PLC0415
+
+    declared = project_vars({})
+    for key, value in merged.items():
+        if key not in declared:
+            close = difflib.get_close_matches(key, declared, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise InvocationError(
+                f"unknown var {key!r}{hint}: the vars are listed in "
+                "dbt_project.yml")
+        default = declared[key]
+        if default is None or value is None:
+            continue
+        kinds = {bool: (bool,), int: (int, float), float: (int, float),
+                 str: (str,), list: (list,), dict: (dict,)}[type(default)]
+        if not isinstance(value, kinds) or (
+                isinstance(value, bool) and not isinstance(default, bool)):
+            raise InvocationError(
+                f"var {key!r} must be a {type(default).__name__} like its "
+                f"default {default!r}, got {value!r}")
+
+
 def build_vars(raw_dir: str | None, as_of: str | None, extra: str | None) -> dict:
-    """Merge RAW_DIR, AS_OF and VARS into one dict of dbt vars."""
+    """Merge RAW_DIR, AS_OF and VARS into one dict of dbt vars, checked:
+    malformed VARS, an unknown or mistyped var, an impossible AS_OF or a
+    missing RAW_DIR stop here with one line (InvocationError, exit 2)."""
     merged: dict = {}
     if extra:
-        parsed = yaml.safe_load(extra)
-        if not isinstance(parsed, dict):
-            raise SystemExit(f"VARS must be a YAML mapping like '{{key: value}}', "
-                             f"got: {extra!r}")
-        merged.update(parsed)
+        merged.update(parse_extra_vars(extra))
     if raw_dir:
         folder = Path(raw_dir).resolve()
         if not folder.is_dir():
-            raise SystemExit(f"RAW_DIR {raw_dir!r} is not a folder")
+            raise InvocationError(f"RAW_DIR {raw_dir!r} is not a folder")
         merged["raw_dir"] = str(folder)
     if as_of:
-        merged["as_of_date"] = as_of
+        merged["as_of_date"] = check_as_of(as_of)
+    elif merged.get("as_of_date") is not None:
+        check_as_of(str(merged["as_of_date"]))
+    check_vars(merged)
     return merged
 
 
@@ -98,6 +178,14 @@ def declared_columns(manifest: dict) -> dict[str, list[str]]:
             for node in _published_models(manifest) if node["columns"]}
 
 
+def model_relation(manifest: dict, name: str) -> tuple[str, str] | None:
+    """(schema, table) of one model, None when it is not in the build."""
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["name"] == name:
+            return node["schema"], node["alias"] or node["name"]
+    return None
+
+
 def source_relations(manifest: dict) -> dict[str, tuple[str, str]]:
     """export name -> (schema, table) of every raw export (dbt source)."""
     return {node["name"]: (node["schema"], node["identifier"])
@@ -119,7 +207,8 @@ def gate(warehouse: Path, relations: list[tuple[str, str]], manifest: dict,
     results, docs = run_gates(
         warehouse / "work.duckdb", warehouse / "retention.duckdb", relations,
         source_relations(manifest), project_vars(dbt_vars),
-        warehouse / "quality", declared_columns(manifest))
+        warehouse / "quality", declared_columns(manifest),
+        model_relation(manifest, "stg_product__events"))
     for result in results:
         print(f"Great Expectations {result.name} gate: {result.checked} "
               f"expectations, {len(result.failures)} failed")
@@ -127,8 +216,7 @@ def gate(warehouse: Path, relations: list[tuple[str, str]], manifest: dict,
             print(f"  FAIL {failure}", file=sys.stderr)
     print(f"Data Docs: {docs}")
     if any(not result.success for result in results):
-        print("Great Expectations gate failed: nothing published; the marts in "
-              f"{warehouse / 'retention.duckdb'} are the last good ones.",
+        print(f"Great Expectations gate failed: {nothing_published(warehouse)}",
               file=sys.stderr)
         if any("row_count" in f for result in results for f in result.failures):
             print("Row counts moved against the last publish. If this is a "
@@ -138,41 +226,83 @@ def gate(warehouse: Path, relations: list[tuple[str, str]], manifest: dict,
     return True
 
 
+RELEASES = "releases"
+
+
+def publish_fault(step: str) -> None:
+    """Tests only: RETENTION_PUBLISH_FAULT=<step> ends the process at that
+    step of a publish, as a kill would (no clean-up runs)."""
+    if os.environ.get("RETENTION_PUBLISH_FAULT") == step:
+        os._exit(137)
+
+
+def _swap_symlink(link: Path, target: str) -> None:
+    """Point `link` at `target` in one rename (atomic on POSIX)."""
+    temporary = link.with_name(link.name + ".swapping")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    os.symlink(target, temporary)
+    os.replace(temporary, link)
+
+
+def _link_published_paths(warehouse: Path) -> None:
+    """retention.duckdb and marts/ are fixed symlinks through `current`
+    (made once). A warehouse published before releases existed holds a
+    plain file and folder there: they are moved into a release of their
+    own first, so readers keep them until the pointer moves."""
+    for name in ("retention.duckdb", "marts"):
+        path = warehouse / name
+        if path.is_symlink():
+            continue
+        if path.exists():
+            legacy = warehouse / RELEASES / "legacy"
+            legacy.mkdir(parents=True, exist_ok=True)
+            os.replace(path, legacy / name)
+            if not (warehouse / "current").is_symlink():
+                _swap_symlink(warehouse / "current", f"{RELEASES}/legacy")
+        _swap_symlink(path, f"current/{name}")
+
+
 def publish(work_db: Path, warehouse: Path, relations: list[tuple[str, str]]) -> None:
-    """Copy the relations into a new database file and Parquet folder, then
-    swap both in. Readers of the old file keep their open handle."""
-    target = warehouse / "retention.duckdb"
-    staging = warehouse / "retention.duckdb.publishing"
-    parquet_new = warehouse / "marts.publishing"
-    for leftover in (staging, parquet_new):
-        if leftover.is_dir():
-            shutil.rmtree(leftover)
-        elif leftover.exists():
-            leftover.unlink()
-    parquet_new.mkdir(parents=True)
-    con = duckdb.connect(str(staging), config={
+    """Write the relations as a new release (a DuckDB file and its Parquet
+    folder side by side), then move the one pointer `current` to it:
+    retention.duckdb and marts/ (symlinks through `current`) switch
+    together, so a kill at any step leaves either the old pair or the new
+    one, never a mix. Readers of the old file keep their open handle; the
+    previous release is kept until the next publish."""
+    releases = warehouse / RELEASES
+    releases.mkdir(parents=True, exist_ok=True)
+    current = warehouse / "current"
+    live = os.readlink(current).split("/")[-1] if current.is_symlink() else None
+    release_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    release = releases / f"{release_id}.publishing"
+    if release.exists():
+        shutil.rmtree(release)
+    (release / "marts").mkdir(parents=True)
+    con = duckdb.connect(str(release / "retention.duckdb"), config={
         "storage_compatibility_version": STORAGE_COMPATIBILITY})
     try:
         con.execute(f"attach '{work_db}' as work (read_only)")
         for schema, name in relations:
             con.execute(f'create table main."{name}" as '
                         f'select * from work."{schema}"."{name}"')
+            publish_fault("copying")
             con.execute(f'copy main."{name}" to '
-                        f"'{parquet_new / (name + '.parquet')}' (format parquet)")
+                        f"'{release / 'marts' / (name + '.parquet')}' "
+                        "(format parquet)")
         con.execute("detach work")
         con.execute("checkpoint")
     finally:
         con.close()
-    os.replace(staging, target)
-    parquet = warehouse / "marts"
-    retired = warehouse / "marts.retired"
-    if retired.exists():
-        shutil.rmtree(retired)
-    if parquet.exists():
-        os.replace(parquet, retired)
-    os.replace(parquet_new, parquet)
-    if retired.exists():
-        shutil.rmtree(retired)
+    os.replace(release, releases / release_id)
+    publish_fault("written")
+    _link_published_paths(warehouse)
+    publish_fault("linked")
+    _swap_symlink(current, f"{RELEASES}/{release_id}")
+    publish_fault("swapped")
+    for old in releases.iterdir():
+        if old.name not in (release_id, live):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def postgres_settings(env: dict) -> dict:
@@ -201,7 +331,7 @@ def check_postgres(env: dict) -> str | None:
     return None
 
 
-def run_postgres(args: argparse.Namespace, env: dict) -> int:
+def run_postgres(dbt_vars: dict, env: dict, full_refresh: bool) -> int:
     """On the postgres target the server is the warehouse: dbt builds the
     marts in place (each table swapped in by dbt) and grants them to the
     read-only BI role; there is no DuckDB file to publish."""
@@ -209,9 +339,9 @@ def run_postgres(args: argparse.Namespace, env: dict) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
-    dbt_vars = build_vars(args.raw_dir, args.as_of, args.vars)
     vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
-    code = dbt(["build", *vars_arg], env)
+    refresh = ["--full-refresh"] if full_refresh else []
+    code = dbt(["build", *vars_arg, *refresh], env)
     if code != 0:
         print(f"dbt build failed on target postgres (exit {code}).",
               file=sys.stderr)
@@ -221,25 +351,85 @@ def run_postgres(args: argparse.Namespace, env: dict) -> int:
     return 0
 
 
+def nothing_published(warehouse: Path) -> str:
+    """What a reader of the warehouse still sees after a failed run."""
+    published = warehouse / "retention.duckdb"
+    if published.exists():
+        return f"nothing published; the marts in {published} are the last good ones."
+    return (f"nothing published; {warehouse} has no published marts yet "
+            "(no run has passed).")
+
+
+class RunLock:
+    """One run per warehouse at a time: a second run started while one
+    holds the lock refuses at once (exit 2), naming the holder, before it
+    touches anything. The lock is the operating system's (flock): it goes
+    away with the process, even a killed one."""
+
+    def __init__(self, warehouse: Path):
+        self.path = warehouse / ".run.lock"
+        self.handle = None
+
+    def __enter__(self) -> RunLock:
+        import fcntl  # noqa: PLC0415 (POSIX)
+
+        self.handle = open(self.path, "a+")  # noqa: SIM115 (held for the run)
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "another process"
+            self.handle.close()
+            raise InvocationError(
+                f"another run is using the warehouse {self.path.parent} "
+                f"({holder}): wait for it to finish, or set "
+                "RETENTION_WAREHOUSE_DIR to another folder") from None
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}, started "
+                          f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()
+
+
 def run(args: argparse.Namespace) -> int:
     warehouse = warehouse_dir()
     warehouse.mkdir(parents=True, exist_ok=True)
     env = dbt_env(warehouse)
-    if env.get("DBT_TARGET") == "postgres":
-        return run_postgres(args, env)
-    dbt_vars = build_vars(args.raw_dir, args.as_of, args.vars)
+    try:
+        dbt_vars = build_vars(args.raw_dir, args.as_of, args.vars)
+        if env.get("DBT_TARGET") == "postgres":
+            return run_postgres(dbt_vars, env, args.full_refresh)
+        with RunLock(warehouse):
+            return build_and_publish(args, warehouse, env, dbt_vars)
+    except InvocationError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
+                      dbt_vars: dict) -> int:
     vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
-    code = dbt(["build", *vars_arg], env)
+    refresh = ["--full-refresh"] if args.full_refresh else []
+    code = dbt(["build", *vars_arg, *refresh], env)
     if code != 0:
-        print(f"dbt build failed (exit {code}): nothing published; the marts in "
-              f"{warehouse / 'retention.duckdb'} are the last good ones.",
+        print(f"dbt build failed (exit {code}): {nothing_published(warehouse)}",
               file=sys.stderr)
         return code
-    manifest = read_manifest(target_path() / "manifest.json")
-    relations = published_relations(manifest)
-    if not gate(warehouse, relations, manifest, dbt_vars):
+    try:
+        manifest = read_manifest(target_path() / "manifest.json")
+        relations = published_relations(manifest)
+        if not gate(warehouse, relations, manifest, dbt_vars):
+            return 1
+        publish(warehouse / "work.duckdb", warehouse, relations)
+    except Exception as error:  # noqa: BLE001 (reported in one line)
+        print(f"gates or publish failed ({type(error).__name__}: "
+              f"{' '.join(str(error).split())}): {nothing_published(warehouse)}",
+              file=sys.stderr)
         return 1
-    publish(warehouse / "work.duckdb", warehouse, relations)
     print(f"Published {len(relations)} marts to {warehouse / 'retention.duckdb'} "
           f"and {warehouse / 'marts'}/*.parquet")
     if not args.no_docs:
@@ -258,6 +448,10 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("--as-of", default=os.environ.get("AS_OF") or None)
     run_p.add_argument("--vars", default=os.environ.get("VARS") or None)
     run_p.add_argument("--no-docs", action="store_true")
+    run_p.add_argument(
+        "--full-refresh", action="store_true",
+        default=os.environ.get("FULL_REFRESH", "") not in ("", "0"),
+        help="rebuild incremental models from scratch (FULL_REFRESH=1)")
     args = parser.parse_args(argv)
     return run(args)
 

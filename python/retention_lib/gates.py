@@ -124,12 +124,16 @@ def raw_expectations(export: str, frame: pd.DataFrame, settings: dict) -> list:
 def profile_expectations(previous_rows: int | None, tolerance: float | None,
                          at_least_one: bool, freshness: tuple | None) -> list:
     """On a table's one-row profile (exact figures of the whole table, even
-    when its rows were sampled): row_count against the last publish and,
-    for the product events, the latest occurred_at against as_of_date."""
+    when its rows were sampled): row_count at least 1 when the table must
+    not be empty or had rows at the last publish, row_count within the
+    tolerance of the last publish and, for the product events, the latest
+    staged occurred_at against as_of_date."""
     import great_expectations.expectations as gxe  # noqa: PLC0415
 
     out = []
-    if at_least_one:
+    # a table that had rows at the last publish must not drop to none,
+    # whatever the tolerance: an empty export reads as "customers did nothing"
+    if at_least_one or (previous_rows or 0) > 0:
         out.append(gxe.ExpectColumnValuesToBeBetween(column="row_count", min_value=1))
     counts = _count_bounds(previous_rows, tolerance)
     if counts is not None:
@@ -262,11 +266,15 @@ def _read(con, schema: str, table: str, limit: int) -> tuple[pd.DataFrame, int]:
 
 def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
               sources: dict[str, tuple[str, str]], settings: dict,
-              quality_dir: Path, declared: dict[str, list[str]] | None = None
+              quality_dir: Path, declared: dict[str, list[str]] | None,
+              staged_events: tuple[str, str]
               ) -> tuple[list[GateResult], Path]:
     """Run the ingest and publish checkpoints; returns both results and the
     Data Docs index. `declared`: the documented columns of each relation
-    (the published columns must be exactly these)."""
+    (the published columns must be exactly these). `staged_events`: the
+    (schema, table) of the staged product events, whose latest event is
+    the freshness figure: a row that was quarantined (dated 2099, say) must
+    not count as fresh data, nor fail the gate."""
     declared = declared or {}
     previous, previous_raw = _previous_counts(published)
     runner = _Runner(quality_dir)
@@ -289,8 +297,8 @@ def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
             freshness = None
             if export == "events" and rows:
                 latest = con.execute(
-                    "select timezone('UTC', max(try_cast(occurred_at as "
-                    f'timestamptz))) from "{schema}"."{table}"').fetchone()[0]
+                    "select max(occurred_at) from "
+                    '"{}"."{}"'.format(*staged_events)).fetchone()[0]
                 profile["occurred_at_max"] = pd.Series([latest],
                                                        dtype="datetime64[us]")
                 freshness = (as_of - pd.Timedelta(

@@ -131,18 +131,21 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
         groups = [("overall", data)] + [
             (str(name), group) for name, group in data.groupby("segment")]
         for segment, group in groups:
-            try:
-                bgnbd = clv.fit_bgnbd(group["x"], group["t_x"], group["T"])
-                spend = clv.fit_gamma_gamma(group["x"],
-                                            group["repeat_mean_value"]
-                                            .fillna(0).astype(float))
-            except (clv.FitError, ValueError):
-                continue
-            if segment != "overall" and not (_identified(bgnbd)
-                                             and _identified(spend)):
-                continue
-            rows += _parameter_rows(bgnbd, segment, time_unit, as_of_date)
-            rows += _parameter_rows(spend, segment, time_unit, as_of_date)
+            # each fit stands alone: one that fails never removes another's
+            # rows (a Gamma-Gamma failure keeps the BG/NBD parameters)
+            fits = (
+                lambda g: clv.fit_bgnbd(g["x"], g["t_x"], g["T"]),
+                lambda g: clv.fit_gamma_gamma(
+                    g["x"], g["repeat_mean_value"].fillna(0).astype(float)),
+            )
+            for fit_model in fits:
+                try:
+                    fit = fit_model(group)
+                except (clv.FitError, ValueError, FloatingPointError):
+                    continue
+                if segment != "overall" and not _identified(fit):
+                    continue
+                rows += _parameter_rows(fit, segment, time_unit, as_of_date)
     if not lifetimes.empty:
         groups = [("overall", lifetimes)] + [
             (pd.Timestamp(name).strftime("%Y-%m-%d"), group)
@@ -150,7 +153,7 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
         for segment, group in groups:
             try:
                 fit = clv.fit_sbg(group["periods"], group["churned"])
-            except clv.FitError:
+            except (clv.FitError, ValueError, FloatingPointError):
                 continue
             if segment != "overall" and not _identified(fit):
                 continue
@@ -184,14 +187,18 @@ def customer_values(customers: pd.DataFrame, orders: pd.DataFrame,
     data = data.merge(out, on="customer_id", how="left")
     data["order_model_segment"] = np.where(data["segment"].isin(bgnbd.keys()),
                                            data["segment"], "overall")
+    # the spend model's own finest fit: a segment's Gamma-Gamma may be
+    # missing where its BG/NBD is not, and the other way round
+    data["spend_model_segment"] = np.where(data["segment"].isin(spend.keys()),
+                                           data["segment"], "overall")
     per_month = DAYS_PER_MONTH * time_units_per_day(time_unit)
     for column in ("probability_alive", "expected_purchases",
-                   "expected_order_value", "order_clv"):
+                   "discounted_purchases", "expected_order_value"):
         data[column] = np.nan
     for segment, group in data.groupby("order_model_segment"):
         if segment not in bgnbd:
             continue
-        params, value_params = bgnbd[segment], spend[segment]
+        params = bgnbd[segment]
         idx = group.index
         x, t_x, age = group["x"], group["t_x"], group["T"]
         data.loc[idx, "probability_alive"] = clv.bgnbd_probability_alive(
@@ -202,12 +209,17 @@ def customer_values(customers: pd.DataFrame, orders: pd.DataFrame,
         monthly = np.diff(np.column_stack([np.zeros(len(idx)), cumulative]),
                           axis=1)
         discount = (1 + monthly_discount) ** -(np.arange(horizon_months) + 0.5)
-        expected_value = clv.gamma_gamma_expected_value(
-            value_params, x, group["repeat_mean_value"].fillna(0).astype(float))
         data.loc[idx, "expected_purchases"] = cumulative[:, -1]
-        data.loc[idx, "expected_order_value"] = expected_value
-        data.loc[idx, "order_clv"] = (monthly @ discount) * expected_value \
-            * gross_margin
+        data.loc[idx, "discounted_purchases"] = monthly @ discount
+    for segment, group in data.groupby("spend_model_segment"):
+        if segment not in spend:
+            continue
+        data.loc[group.index, "expected_order_value"] = \
+            clv.gamma_gamma_expected_value(
+                spend[segment], group["x"],
+                group["repeat_mean_value"].fillna(0).astype(float))
+    data["order_clv"] = (data["discounted_purchases"]
+                         * data["expected_order_value"] * gross_margin)
     out = out.merge(data[["customer_id", "order_model_segment",
                           "probability_alive", "expected_purchases",
                           "expected_order_value", "order_clv"]],

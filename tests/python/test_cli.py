@@ -1,13 +1,18 @@
-"""Var merging and publishing helpers of retention_lib.cli (no dbt run)."""
+"""Var merging, invocation checks, the run lock and publishing helpers of
+retention_lib.cli (no dbt run)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from conftest import PROJECT_DIR
+from retention_lib import cli
 from retention_lib.cli import build_vars, publish
 
 
@@ -56,4 +61,156 @@ def test_publish_swaps_database_and_parquet_and_keeps_readers(tmp_path):
     parquet = tmp_path / "marts" / "dim_x.parquet"
     assert duckdb.sql(f"select * from '{parquet}'").fetchall() == [(2,)]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "marts", "retention.duckdb", "work.duckdb"]
+        "current", "marts", "releases", "retention.duckdb", "work.duckdb"]
+
+
+@pytest.mark.parametrize(("as_of", "extra", "message"), [
+    (None, "{quarantine_max_share: 0.5", "VARS is not valid YAML"),
+    (None, "{a: [1, 2}", "VARS is not valid YAML"),
+    (None, "{quarantine_max_shar: 0.5}",
+     "unknown var 'quarantine_max_shar' (did you mean 'quarantine_max_share'?)"),
+    (None, "{churn_recogniton: cancellation}",
+     "unknown var 'churn_recogniton' (did you mean 'churn_recognition'?)"),
+    (None, "{quarantine_max_share: lots}",
+     "var 'quarantine_max_share' must be a float"),
+    (None, "{premium_tiers: enterprise}", "var 'premium_tiers' must be a list"),
+    ("2025-02-30", None, "AS_OF must be a real day as YYYY-MM-DD"),
+    ("tomorrow", None, "AS_OF must be a real day as YYYY-MM-DD"),
+    ("2025-6-30", None, "AS_OF must be a real day as YYYY-MM-DD"),
+    (None, "{as_of_date: 2025-13-01}", "VARS holds an impossible date"),
+    (None, "{as_of_date: 20250631}", "AS_OF must be a real day"),
+])
+def test_bad_invocations_stop_with_one_line(as_of, extra, message):
+    with pytest.raises(cli.InvocationError, match=message.replace("(", r"\(")
+                       .replace(")", r"\)").replace("?", r"\?")) as caught:
+        build_vars(None, as_of, extra)
+    assert caught.value.code == 2
+    assert "\n" not in str(caught.value)
+
+
+def test_dates_in_vars_travel_as_text():
+    assert build_vars(None, None, "{as_of_date: 2025-06-30}") == {
+        "as_of_date": "2025-06-30"}
+
+
+def run_cli(warehouse: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "retention_lib.cli", "run", "--no-docs", *args],
+        cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "RETENTION_WAREHOUSE_DIR": str(warehouse),
+             "DBT_TARGET": "dev", "RAW_DIR": "", "AS_OF": "", "VARS": "", **env})
+
+
+def test_the_command_line_refuses_bad_invocations_before_building(tmp_path):
+    """No traceback, exit 2, and nothing built (no work database)."""
+    for env in ({"VARS": "{quarantine_max_share: "}, {"AS_OF": "2025-02-30"},
+                {"VARS": "{discount_polcy: list}"}):
+        result = run_cli(tmp_path, **env)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (tmp_path / "work.duckdb").exists()
+
+
+def test_a_second_run_on_the_same_warehouse_refuses(tmp_path):
+    with cli.RunLock(tmp_path):
+        result = run_cli(tmp_path)
+    assert result.returncode == 2
+    assert "another run is using the warehouse" in result.stderr
+    assert f"pid {os.getpid()}" in result.stderr
+    assert not (tmp_path / "work.duckdb").exists()
+    with cli.RunLock(tmp_path):  # released: the next run may start
+        pass
+
+
+def test_nothing_published_says_whether_there_is_a_last_good_build(tmp_path):
+    assert "has no published marts yet" in cli.nothing_published(tmp_path)
+    work = tmp_path / "work.duckdb"
+    with duckdb.connect(str(work)) as con:
+        con.execute("create table main.dim_x as select 1 as customer_id")
+    publish(work, tmp_path, [("main", "dim_x")])
+    assert "are the last good ones" in cli.nothing_published(tmp_path)
+
+
+PUBLISH = """
+import sys
+from pathlib import Path
+from retention_lib.cli import publish
+folder = Path(sys.argv[1])
+publish(folder / "work.duckdb", folder, [("main", "dim_x"), ("main", "dim_y")])
+"""
+
+
+def published_pair(warehouse: Path) -> tuple[int, int]:
+    """The value the DuckDB file and the Parquet folder hold; they must be
+    the same release (both tables, both formats)."""
+    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    in_file = {t: con.execute(f"select v from {t}").fetchone()[0]
+               for t in ("dim_x", "dim_y")}
+    con.close()
+    in_parquet = {t: duckdb.sql(
+        f"select v from '{warehouse / 'marts' / (t + '.parquet')}'"
+    ).fetchall()[0][0] for t in ("dim_x", "dim_y")}
+    assert in_file == in_parquet, (in_file, in_parquet)
+    assert len(set(in_file.values())) == 1, in_file
+    return in_file["dim_x"]
+
+
+@pytest.mark.parametrize("step", ["copying", "written", "linked", "swapped"])
+@pytest.mark.parametrize("layout", ["releases", "legacy"])
+def test_a_publish_killed_at_any_step_leaves_one_consistent_release(
+        tmp_path, step, layout):
+    """The DuckDB file and the Parquet folder are published as one release
+    behind one pointer: a kill at any step leaves both old or both new,
+    never a mix, and the next publish succeeds. Also from a warehouse
+    published before releases existed (a plain file and folder)."""
+    work = tmp_path / "work.duckdb"
+
+    def build(value: int) -> None:
+        with duckdb.connect(str(work)) as con:
+            for table in ("dim_x", "dim_y"):
+                con.execute(f"create or replace table main.{table} as "
+                            f"select {value} as v")
+
+    build(1)
+    if layout == "legacy":
+        (tmp_path / "marts").mkdir()
+        con = duckdb.connect(str(tmp_path / "retention.duckdb"))
+        con.execute("attach '" + str(work) + "' as work (read_only)")
+        for table in ("dim_x", "dim_y"):
+            con.execute(f"create table {table} as select * from work.{table}")
+            con.execute(f"copy {table} to '{tmp_path / 'marts' / table}.parquet'"
+                        " (format parquet)")
+        con.close()
+    else:
+        publish(work, tmp_path, [("main", "dim_x"), ("main", "dim_y")])
+    assert published_pair(tmp_path) == 1
+    build(2)
+    killed = subprocess.run(
+        [sys.executable, "-c", PUBLISH, str(tmp_path)], cwd=PROJECT_DIR,
+        env={**os.environ, "RETENTION_PUBLISH_FAULT": step,
+             "PYTHONPATH": str(PROJECT_DIR / "python")})
+    assert killed.returncode == 137
+    assert published_pair(tmp_path) == (2 if step == "swapped" else 1)
+    build(3)
+    publish(work, tmp_path, [("main", "dim_x"), ("main", "dim_y")])
+    assert published_pair(tmp_path) == 3
+    assert len(list((tmp_path / "releases").iterdir())) <= 2
+
+
+def test_full_refresh_switch(monkeypatch, tmp_path):
+    """make run FULL_REFRESH=1 (or --full-refresh) rebuilds incremental
+    models: the flag reaches dbt build."""
+    calls = []
+    monkeypatch.setattr(cli, "dbt", lambda args, env: calls.append(args) or 1)
+    monkeypatch.setenv("FULL_REFRESH", "1")
+    monkeypatch.setenv("RETENTION_WAREHOUSE_DIR", str(tmp_path))
+    monkeypatch.setenv("DBT_TARGET", "dev")
+    for name in ("RAW_DIR", "AS_OF", "VARS"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["run", "--no-docs"]) == 1
+    assert calls == [["build", "--full-refresh"]]
+    monkeypatch.setenv("FULL_REFRESH", "")
+    calls.clear()
+    cli.main(["run", "--no-docs"])
+    assert calls == [["build"]]

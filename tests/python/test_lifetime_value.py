@@ -133,6 +133,41 @@ def test_a_single_order_customer_is_scored_with_given_parameters():
     assert alone.empty
 
 
+def test_each_fit_fails_alone(monkeypatch):
+    """A Gamma-Gamma fit that fails (as one quarantined order made it on a
+    sample) removes only its own rows: the BG/NBD parameters stay, and the
+    customers keep probability_alive and expected purchases; order_clv,
+    which needs both, is NULL."""
+    rng = np.random.default_rng(3)
+    age = np.full(2000, 40.0)
+    x, t_x = clv.simulate_bgnbd((0.25, 4.4, 0.8, 2.4), age, rng)
+    orders = pd.DataFrame({
+        "customer_id": [f"c{i}" for i in range(len(age))], "frequency": x,
+        "recency_days": t_x * 7, "age_days": age * 7,
+        "repeat_mean_value": np.where(x > 0, 30.0, np.nan), "segment": "smb"})
+
+    def failing(*args, **kwargs):
+        raise clv.FitError("no convergence")
+
+    monkeypatch.setattr(clv, "fit_gamma_gamma", failing)
+    parameters = lifetime_value.fit_parameters(
+        orders, pd.DataFrame(), "week", date(2025, 1, 1))
+    assert set(parameters["model"]) == {"bgnbd"}
+    assert set(parameters.loc[parameters["segment"] == "overall",
+                              "parameter"]) == {"r", "alpha", "a", "b"}
+    values = lifetime_value.customer_values(
+        orders[["customer_id", "segment"]], orders.drop(columns="segment"),
+        lifetime_value.subscription_lifetimes(pd.DataFrame(
+            columns=["customer_id", "date_month", "cohort_month",
+                     "months_since_start", "is_paying", "mrr",
+                     "paying_tenure_months", "is_complete_period"])),
+        parameters, time_unit="week", horizon_months=12, discount_rate=0.1,
+        gross_margin=0.8)
+    assert values["probability_alive"].notna().all()
+    assert values["expected_purchases"].notna().all()
+    assert values["order_clv"].isna().all()
+
+
 @pytest.mark.dbt
 def test_dbt_models_recover_the_generator_truth(tmp_path_factory):
     raw = tmp_path_factory.mktemp("clv_raw")

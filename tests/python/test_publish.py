@@ -82,7 +82,11 @@ def test_killed_build_changes_nothing_and_a_reader_is_never_blocked(
     # same data, same as_of_date: identical marts, table by table
     assert marts_fingerprint(published) == fingerprint
     assert sorted(p.name for p in warehouse.iterdir()) == [
-        "marts", "quality", "retention.duckdb", "work.duckdb"]
+        ".run.lock", "current", "marts", "quality", "releases",
+        "retention.duckdb", "work.duckdb"]
+    # the killed build's release never became current, and only the live
+    # release and the one before it are kept
+    assert len(list((warehouse / "releases").iterdir())) <= 2
 
 
 @pytest.fixture(scope="module")
@@ -91,12 +95,13 @@ def gate_inputs(clean_build, tmp_path_factory):
     manifest = cli.read_manifest(target / "manifest.json")
     return (warehouse, cli.published_relations(manifest),
             cli.source_relations(manifest), cli.project_vars({"as_of_date": AS_OF}),
-            cli.declared_columns(manifest))
+            cli.declared_columns(manifest),
+            cli.model_relation(manifest, "stg_product__events"))
 
 
 def gate_failures(gate_inputs, tmp_path, breakage: str | None,
                   **overrides) -> list[str]:
-    warehouse, relations, sources, settings, declared = gate_inputs
+    warehouse, relations, sources, settings, declared, events = gate_inputs
     settings = {**settings, **overrides}
     tmp_path.mkdir(parents=True, exist_ok=True)
     work = tmp_path / "work.duckdb"
@@ -105,7 +110,8 @@ def gate_failures(gate_inputs, tmp_path, breakage: str | None,
         with duckdb.connect(str(work)) as con:
             con.execute(breakage)
     results, docs = run_gates(work, warehouse / "retention.duckdb", relations,
-                              sources, settings, tmp_path / "quality", declared)
+                              sources, settings, tmp_path / "quality", declared,
+                              events)
     index = docs.read_text()  # Data Docs: a page per table and gate
     assert "validations/publish__fct_retention_kpis_monthly/" in index
     assert "validations/ingest__customers/" in index
@@ -125,7 +131,7 @@ def test_sampled_tables_keep_exact_counts_and_freshness(gate_inputs, tmp_path):
                          gate_sample_rows=50) == []
     failures = gate_failures(
         gate_inputs, tmp_path / "broken",
-        "update raw_files.events set occurred_at = '2025-01-01T00:00:00Z'; "
+        "update main.base_product__events set occurred_at = '2025-01-01'; "
         "delete from main.fct_engagement_daily where date_day < '2025-10-01'",
         gate_sample_rows=50)
     assert any("events__profile.occurred_at_max" in f for f in failures), failures
@@ -150,12 +156,28 @@ def test_sampled_tables_keep_exact_counts_and_freshness(gate_inputs, tmp_path):
     ("delete from raw_files.customers",
      "ingest gate: customers__profile.row_count: "
      "expect_column_values_to_be_between"),
-    ("update raw_files.events set occurred_at = '2025-01-01T00:00:00Z'",
+    ("update main.base_product__events set occurred_at = '2025-01-01'",
      "ingest gate: events__profile.occurred_at_max"),
 ])
 def test_a_broken_table_fails_its_gate(gate_inputs, tmp_path, breakage, expected):
     failures = gate_failures(gate_inputs, tmp_path, breakage)
     assert any(expected in failure for failure in failures), failures
+
+
+def test_no_table_that_had_rows_drops_to_none(gate_inputs, tmp_path):
+    """Even with the row-count tolerance off (a deliberate change of data
+    set), an export or a mart that had rows at the last publish and has
+    none now stops the publish: an empty system must not read as customers
+    who did nothing."""
+    failures = gate_failures(
+        gate_inputs, tmp_path,
+        "delete from raw_files.survey_responses; "
+        "delete from main.fct_support_monthly",
+        publish_row_count_tolerance=None)
+    assert any("ingest gate: survey_responses__profile.row_count" in f
+               for f in failures), failures
+    assert any("publish gate: fct_support_monthly__profile.row_count" in f
+               for f in failures), failures
 
 
 def test_the_gates_command_checks_a_built_warehouse(clean_build, tmp_path,
