@@ -7,7 +7,8 @@
 # read-only `reporter` role, builds the sample with dbt (seeds, models,
 # data tests, unit tests) through the CLI, then runs tests/postgres:
 # equality with the DuckDB marts of `make build-sample` (argument 1: the
-# published DuckDB file), access control and connection errors. The
+# published DuckDB file), access control, connection errors, and bad raw
+# values quarantined as on DuckDB (in a clone of the database). The
 # cluster is stopped and removed on exit, whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +66,9 @@ export RETENTION_PG_HOST=127.0.0.1 RETENTION_PG_PORT=$PORT \
 began=$(date +%s)
 DBT_TARGET=postgres DBT_TARGET_PATH=target/postgres RAW_DIR= AS_OF= VARS= \
     "$BIN/python" -m retention_lib.cli run --no-docs
+# a clone of the built database for the bad-value suite (its own raw schema)
+sql "create database retention_faults template retention owner retention"
+sql "grant connect on database retention_faults to reporter"
 "$BIN/pytest" -q -p no:cacheprovider tests/postgres
 marts=$(su postgres -c "psql -X -q -t -A -h '$WORK' -p $PORT -U postgres -d retention \
     -c \"select count(*) from information_schema.tables where table_schema = 'marts'\"")

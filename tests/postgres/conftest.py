@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+import psycopg2
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -19,3 +20,9 @@ def settings() -> dict:
     return {"host": os.environ["RETENTION_PG_HOST"],
             "port": int(os.environ["RETENTION_PG_PORT"]),
             "dbname": os.environ["RETENTION_PG_DATABASE"]}
+
+
+def connect(settings, user_env="RETENTION_PG_USER",
+            password_env="RETENTION_PG_PASSWORD", user=None):
+    return psycopg2.connect(user=user or os.environ[user_env],
+                            password=os.environ[password_env], **settings)

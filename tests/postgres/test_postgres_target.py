@@ -13,19 +13,13 @@ import duckdb
 import psycopg2
 import pytest
 
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, connect
 
 # marts that are (or read) dbt Python models: DuckDB only
 DUCKDB_ONLY = {"clv_model_parameters", "fct_customer_lifetime_value",
                "fct_customer_health_snapshots", "fct_health_score_backtest",
                "dim_customer_health", "fct_health_alerts",
                "fct_renewals_at_risk"}
-
-
-def connect(settings, user_env="RETENTION_PG_USER",
-            password_env="RETENTION_PG_PASSWORD", user=None):
-    return psycopg2.connect(user=user or os.environ[user_env],
-                            password=os.environ[password_env], **settings)
 
 
 def normalise(value):

@@ -9,6 +9,7 @@ or gate publishes nothing; no personal value reaches a published table."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 from pathlib import Path
@@ -52,10 +53,43 @@ EXPECTED = [
     ("survey_responses", "rsp_csat0", "out_of_range", "score"),
     ("survey_responses", "rsp_text", "unparseable", "score"),
     ("email_sends", "snd_bool", "unparseable", "delivered"),
-    ("marketing_spend", "2025-01-15|paid_search", "duplicate_key",
+    ("marketing_spend", "2025-01-15|paid_search_twice", "duplicate_key",
      "spend_date+channel"),
     ("fx_rates", "2025-01-15|JPY", "out_of_range", "rate_to_usd"),
+    # numbers too large for their type and impossible dates and times: a
+    # reason, never a conversion error
+    ("invoices", "inv_huge", "out_of_range", "total"),
+    ("invoice_line_items", "li_huge_qty", "out_of_range", "quantity"),
+    ("survey_responses", "rsp_huge", "out_of_range", "score"),
+    ("order_items", "itm_huge", "out_of_range", "unit_price"),
+    ("marketing_spend", "2024-02-30|organic", "unparseable", "spend_date"),
+    ("fx_rates", "2025-02-29|EUR", "unparseable", "rate_date"),
+    ("events", "evt_hour", "unparseable", "occurred_at"),
+    ("tickets", "tkt_feb30", "unparseable", "opened_at"),
+    # billing checks
+    ("invoice_line_items", "li_negative", "out_of_range", "amount"),
+    ("invoice_line_items", "li_credit", "out_of_range", "amount"),
+    ("invoice_line_items", "li_discount", "out_of_range", "discount_amount"),
+    ("invoice_line_items", "li_2099", "invalid_period", "period_end"),
+    ("invoice_line_items", "li_1900", "no_fx_rate", "period_start"),
+    ("invoice_line_items", "li_ccy", "currency_mismatch", "currency"),
+    ("invoices", "inv_1900", "no_fx_rate", "issued_at"),
+    ("invoices", "inv_sum", "inconsistent_amounts", "total"),
+    ("payments", "pay_ccy", "currency_mismatch", "currency"),
+    ("payments", "pay_pii", "unparseable", "amount"),
+    ("subscriptions", "sub_cancel", "inconsistent_dates", "canceled_at"),
+    ("subscriptions", "sub_trial", "inconsistent_dates", "trial_end"),
+    ("orders", "ord_1900", "no_fx_rate", "ordered_at"),
+    ("orders", "ord_inf", "unparseable", "amount"),
+    ("marketing_spend", "2099-06-01|organic", "no_fx_rate", "spend_date"),
+    # quarantined rows that must not block the publish: the freshness gate
+    # reads the staged events
+    ("events", "evt_future", "future_timestamp", "occurred_at"),
+    # personal data inside free text never reaches raw_values
+    ("survey_responses", "rsp_pii", "unparseable", "score"),
 ]
+PERSONAL_TEXT = ("call me on +49 30 1234 5678 or jane.doe@example.com, "
+                 "Jane Doe")
 PARQUET_EXPORTS = ("events", "invoices", "plans", "fx_rates")
 
 
@@ -115,12 +149,92 @@ def inject(frames: dict[str, pd.DataFrame]) -> None:
     add_rows(frames, "email_sends", [
         {"send_id": "snd_bool", "delivered": "maybe"}])
     add_rows(frames, "marketing_spend", [
-        {"spend_date": "2025-01-15", "channel": "paid_search", "amount": "1.00"}])
+        {"spend_date": "2025-01-15", "channel": "paid_search_twice",
+         "amount": "1.00"},
+        {"spend_date": "2025-01-15", "channel": "paid_search_twice",
+         "amount": "2.00"},
+        {"spend_date": "2024-02-30", "channel": "organic"},
+        {"spend_date": "2099-06-01", "channel": "organic", "currency": "EUR"},
+    ])
     add_rows(frames, "fx_rates", [
-        {"rate_date": "2025-01-15", "currency": "JPY", "rate_to_usd": "-0.01"}])
-    # valid: an ISO timestamp with an offset is converted to UTC and staged
+        {"rate_date": "2025-01-15", "currency": "JPY", "rate_to_usd": "-0.01"},
+        {"rate_date": "2025-02-29", "currency": "EUR", "rate_to_usd": "1.1"}])
+    inject_overflow_and_billing_checks(frames)
+    pad_keys_and_offset_timestamps(frames)
+
+
+def inject_overflow_and_billing_checks(frames: dict[str, pd.DataFrame]) -> None:
+    """Rows the billing checks, the overflow guards and the staged-only
+    gates must handle (the later cases of EXPECTED)."""
+    add_rows(frames, "invoices", [
+        {"invoice_id": "inv_huge", "total": "123456789012345678901.00"},
+        {"invoice_id": "inv_1900", "currency": "GBP",
+         "issued_at": "1900-01-05T00:00:00Z", "due_at": "1900-01-19T00:00:00Z"},
+        {"invoice_id": "inv_sum", "subtotal": "100.00", "discount": "0.00",
+         "tax": "0.00", "total": "90.00"},
+    ])
+    invoice = frames["invoices"].iloc[0]
+    add_rows(frames, "invoice_line_items", [
+        {"line_item_id": "li_huge_qty", "quantity": "12345678901234567890"},
+        {"line_item_id": "li_negative", "line_type": "subscription",
+         "amount": "-58.00", "discount_amount": "0.00"},
+        {"line_item_id": "li_credit", "line_type": "credit", "amount": "5.00",
+         "discount_amount": "0.00"},
+        {"line_item_id": "li_discount", "amount": "10.00",
+         "discount_amount": "12.00"},
+        {"line_item_id": "li_2099", "line_type": "subscription",
+         "period_end": "2099-01-01T00:00:00Z"},
+        {"line_item_id": "li_1900", "currency": "EUR",
+         "period_start": "1900-01-01T00:00:00Z",
+         "period_end": "1900-02-01T00:00:00Z"},
+        {"line_item_id": "li_ccy",
+         "currency": "EUR" if invoice["currency"] != "EUR" else "GBP"},
+    ])
+    payment_invoice = frames["invoices"].set_index("invoice_id").loc[
+        frames["payments"].iloc[0]["invoice_id"]]
+    add_rows(frames, "payments", [
+        {"payment_id": "pay_ccy",
+         "currency": "EUR" if payment_invoice["currency"] != "EUR" else "GBP"},
+        {"payment_id": "pay_pii", "amount": "abc",
+         "failure_reason": PERSONAL_TEXT},
+    ])
+    add_rows(frames, "subscriptions", [
+        {"subscription_id": "sub_cancel", "canceled_at": "2000-01-01T00:00:00Z"},
+        {"subscription_id": "sub_trial", "trial_start": "2025-05-10T00:00:00Z",
+         "trial_end": "2025-05-01T00:00:00Z"},
+    ])
+    add_rows(frames, "survey_responses", [
+        {"response_id": "rsp_huge", "score": "12345678901234567890"},
+        {"response_id": "rsp_pii", "score": "ten", "comment": PERSONAL_TEXT},
+    ])
+    add_rows(frames, "order_items", [
+        {"order_item_id": "itm_huge", "unit_price": "1" + "0" * 20}])
     add_rows(frames, "orders", [
-        {"order_id": "ord_offset", "ordered_at": "2025-03-01T10:00:00+02:00"}])
+        {"order_id": "ord_1900", "currency": "CAD",
+         "ordered_at": "1900-03-01T00:00:00Z"},
+        {"order_id": "ord_inf", "amount": "Infinity"},
+    ])
+    add_rows(frames, "events", [
+        {"event_id": "evt_hour", "occurred_at": "2025-03-01T25:00:00Z"},
+        {"event_id": "evt_future", "occurred_at": "2099-01-01T00:00:00Z"},
+    ])
+    add_rows(frames, "tickets", [
+        {"ticket_id": "tkt_feb30", "opened_at": "2025-02-30T10:00:00Z"}])
+
+
+def pad_keys_and_offset_timestamps(frames: dict[str, pd.DataFrame]) -> None:
+    """Valid rows written differently: keys padded with tabs, no-break
+    spaces and line breaks, and a timestamp with a +02:00 offset naming the
+    same instant. They must stage as the clean rows do (marts unchanged)."""
+    frames["invoices"].loc[1, "customer_id"] = (
+        "\t" + frames["invoices"].loc[1, "customer_id"] + "\u00a0")
+    frames["invoice_line_items"].loc[2, "invoice_id"] = (
+        frames["invoice_line_items"].loc[2, "invoice_id"] + " \t")
+    frames["users"].loc[3, "user_id"] = "\u2003" + frames["users"].loc[3, "user_id"]
+    frames["events"].loc[4, "user_id"] = frames["events"].loc[4, "user_id"] + "\n"
+    ordered = pd.Timestamp(frames["orders"].loc[1, "ordered_at"])
+    frames["orders"].loc[1, "ordered_at"] = (
+        ordered.tz_convert("Etc/GMT-2").strftime("%Y-%m-%dT%H:%M:%S+02:00"))
 
 
 def write_folder(frames: dict[str, pd.DataFrame], folder: Path) -> None:
@@ -204,16 +318,20 @@ def test_reconciliation_holds_and_duplicates_are_counted(published, injected):
     assert recon["customers"][3] == 1  # the exact duplicate
 
 
-def test_as_of_pins_the_date_and_offsets_convert_to_utc(published):
+def test_as_of_pins_the_date_and_offsets_convert_to_utc(published,
+                                                       small_csv_set):
     warehouse, _, _ = published
     con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
     assert str(con.execute("select as_of_date from util_as_of_date").fetchone()[0]) \
         == "2025-12-31"
+    order = pd.read_csv(small_csv_set / "orders.csv", dtype=str).iloc[1]
     work = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
     ordered = work.execute("""select ordered_at from main.stg_commerce__orders
-                              where order_id = 'ord_offset'""").fetchone()[0]
-    assert str(ordered) == "2025-03-01 08:00:00"
+                              where order_id = ?""",
+                           [order["order_id"]]).fetchone()[0]
     work.close()
+    assert pd.Timestamp(ordered) == pd.Timestamp(
+        order["ordered_at"]).tz_localize(None)
 
 
 def test_quarantine_over_threshold_fails_and_publishes_nothing(published, injected):
@@ -283,6 +401,30 @@ def test_quarantine_shows_no_personal_values(published, small_csv_set):
         "where export_name = 'customers'").fetchall())
     assert "; email=<personal:" in raw and "@" not in raw
     assert "name=A;" not in raw and "name=<personal:" in raw
+    # free text a person typed (a comment, a failure reason) is masked
+    # whole: an e-mail, a phone number or a name inside it stays out
+    everything = " ".join(r[0] for r in con.execute(
+        "select raw_values from util_quarantined_rows").fetchall())
+    for secret in ("jane.doe", "example.com", "1234 5678", "Jane Doe"):
+        assert secret not in everything, secret
+    assert "comment=<personal:" in everything
+    assert "failure_reason=<personal:" in everything
+
+
+def test_only_quarantined_rows_changed_so_no_published_mart_changed(
+        published, clean_build):
+    """The injected folder is the clean set plus rows that are all
+    quarantined (or exact duplicates), with keys padded by tabs and other
+    white space and a timestamp written with an offset: every published
+    mart equals the clean build's, table by table; only the quarantine and
+    the reconciliation differ."""
+    warehouse, _, _ = published
+    clean_warehouse, _ = clean_build
+    injected = marts_fingerprint(warehouse / "retention.duckdb")
+    clean = marts_fingerprint(clean_warehouse / "retention.duckdb")
+    assert injected.keys() == clean.keys()
+    differing = {name for name in clean if injected[name] != clean[name]}
+    assert differing == {"util_quarantined_rows", "util_export_reconciliation"}
 
 
 def test_a_failed_gate_publishes_nothing(published, injected):
@@ -294,7 +436,7 @@ def test_a_failed_gate_publishes_nothing(published, injected):
                      dbt_vars="{quarantine_max_share: 0.5, kpi_plausible_bands: "
                               "{nrr_monthly: [1.5, 2.0]}}")
     assert result.returncode == 1, result.stdout[-2000:]
-    assert "Completed successfully" in result.stdout
+    assert " ERROR=0 " in result.stdout  # every model and dbt test passed
     assert ("publish gate: fct_retention_kpis_monthly__recent_complete."
             "nrr_monthly") in result.stderr
     assert "Great Expectations gate failed: nothing published" in result.stderr
@@ -327,6 +469,18 @@ def break_files(folder: Path) -> list[str]:
     (folder / "email_sends.csv").unlink()
     survey = lines("survey_responses")
     write("survey_responses", [survey[0].replace('"score",', "")] + survey[1:3])
+    checkouts = lines("checkouts")
+    write("checkouts", [checkouts[0] + ',"Order_ID "'] + [
+        row + ",x" for row in checkouts[1:]])
+    # Parquet: ' Unit_Price' is fine (names are trimmed, case-folded), but
+    # 'quantity' and 'Quantity ' are the same column twice
+    items = pd.read_csv(folder / "order_items.csv", dtype=str)
+    (folder / "order_items.csv").unlink()
+    pq.write_table(pa.Table.from_arrays(
+        [pa.array(items[c]) for c in ("order_item_id", "order_id", "product_id",
+                                      "quantity", "unit_price", "quantity")],
+        names=["order_item_id", "order_id", "product_id", "quantity",
+               " Unit_Price", "Quantity "]), folder / "order_items.parquet")
     return [
         "raw export 'tickets' (" + str(folder / "tickets.csv") + ") is empty",
         "raw export 'customers' (" + str(folder / "customers.csv")
@@ -342,6 +496,10 @@ def break_files(folder: Path) -> list[str]:
         "raw export 'email_sends' not found",
         "raw export 'survey_responses' (" + str(folder / "survey_responses.csv")
         + ") is missing column 'score'",
+        "raw export 'checkouts' (" + str(folder / "checkouts.csv")
+        + ") has column 'order_id' more than once",
+        "raw export 'order_items' (" + str(folder / "order_items.parquet")
+        + ") has column 'quantity' more than once",
     ]
 
 
@@ -365,8 +523,10 @@ def test_bad_files_fail_once_naming_every_export(published, small_csv_set,
 def test_harmless_format_variations_give_identical_marts(clean_build,
                                                          small_csv_set,
                                                          tmp_path):
-    """A BOM, CRLF line ends, reordered columns, an extra column and
-    minimal quoting change nothing: the marts equal the clean build's."""
+    """A BOM, CRLF, CR-only or mixed line ends, line breaks inside quoted
+    values, reordered columns, an extra column, minimal quoting and Parquet
+    column names with stray spaces or capitals change nothing: every row
+    is read and the marts equal the clean build's."""
     folder = tmp_path / "raw"
     shutil.copytree(small_csv_set, folder)
     customers = (folder / "customers.csv").read_bytes()
@@ -381,6 +541,26 @@ def test_harmless_format_variations_give_identical_marts(clean_build,
     tickets.assign(internal_note="x, y").to_csv(folder / "tickets.csv", index=False)
     users = pd.read_csv(folder / "users.csv", dtype=str, keep_default_na=False)
     users.to_csv(folder / "users.csv", index=False)  # quotes only where needed
+    # a quoted value holding CRLF (and another holding CR) in an LF file
+    survey = pd.read_csv(folder / "survey_responses.csv", dtype=str,
+                         keep_default_na=False)
+    survey.loc[0, "comment"] = "slow\r\nexports"
+    survey.loc[1, "comment"] = "a\rb"
+    survey.to_csv(folder / "survey_responses.csv", index=False,
+                  lineterminator="\n", quoting=csv.QUOTE_ALL)
+    # old Mac line ends (CR only), and CRLF and LF mixed in one file
+    sends = (folder / "email_sends.csv").read_bytes()
+    (folder / "email_sends.csv").write_bytes(sends.replace(b"\n", b"\r"))
+    spend = (folder / "marketing_spend.csv").read_bytes().split(b"\n")
+    half = len(spend) // 2
+    (folder / "marketing_spend.csv").write_bytes(
+        b"\r\n".join(spend[:half]) + b"\r\n" + b"\n".join(spend[half:]))
+    # Parquet column names with stray spaces and capitals
+    orders = pd.read_csv(folder / "orders.csv", dtype=str, keep_default_na=False)
+    (folder / "orders.csv").unlink()
+    pq.write_table(pa.Table.from_pandas(orders.rename(columns={
+        "ordered_at": "ordered_at ", "amount": " Amount"}), preserve_index=False),
+        folder / "orders.parquet")
     warehouse = tmp_path / "warehouse"
     result = run_cli(warehouse, tmp_path / "target", raw_dir=folder, as_of=AS_OF)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
@@ -388,3 +568,51 @@ def test_harmless_format_variations_give_identical_marts(clean_build,
     clean_warehouse, _ = clean_build
     assert marts_fingerprint(warehouse / "retention.duckdb") == marts_fingerprint(
         clean_warehouse / "retention.duckdb")
+
+
+def test_an_empty_system_is_flagged_never_read_as_inactivity(
+        clean_build, small_csv_set, tmp_path):
+    """Header-only events and tickets exports. On a fresh warehouse the
+    build publishes with a warning naming each export, the engagement
+    metrics NULL (not zero) and the health components of the missing
+    systems neutral and flagged. On a warehouse whose last publish had
+    those rows, the same folder stops the publish, even with the row-count
+    tolerance off."""
+    folder = tmp_path / "raw"
+    shutil.copytree(small_csv_set, folder)
+    for export in ("events", "tickets"):
+        header = (folder / f"{export}.csv").read_text().splitlines()[0]
+        (folder / f"{export}.csv").write_text(header + "\n")
+    warehouse = tmp_path / "warehouse"
+    result = run_cli(warehouse, tmp_path / "target", raw_dir=folder, as_of=AS_OF)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    for export in ("events", "tickets"):
+        assert f"WARNING: export '{export}' has no staged rows" in result.stdout
+    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    health = con.execute("""
+        select count(*), count(*) filter (where has_product_data
+                                          or has_support_data),
+               count(*) filter (where usage_score != 50 or breadth_score != 50
+                                or support_score != 50)
+        from dim_customer_health""").fetchone()
+    assert health[0] > 0 and health[1:] == (0, 0), health
+    kpis = con.execute("""select count(*), count(active_users),
+                                 count(stickiness_ratio)
+                          from fct_retention_kpis_monthly""").fetchone()
+    assert kpis[0] > 0 and kpis[1:] == (0, 0), kpis
+    con.close()
+
+    # the published warehouse had events and tickets: an empty export now
+    # stops the publish, whatever the tolerance
+    clean_warehouse, _ = clean_build
+    copy = tmp_path / "published"
+    shutil.copytree(clean_warehouse, copy, symlinks=True)
+    (copy / ".run.lock").unlink(missing_ok=True)
+    before = sha(copy / "retention.duckdb")
+    result = run_cli(copy, tmp_path / "target2", raw_dir=folder, as_of=AS_OF,
+                     dbt_vars="{publish_row_count_tolerance: null}")
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "ingest gate: events__profile.row_count" in result.stderr
+    assert "ingest gate: tickets__profile.row_count" in result.stderr
+    assert "nothing published" in result.stderr
+    assert sha(copy / "retention.duckdb") == before
