@@ -1,8 +1,9 @@
 {#- Free text with the contact details inside it masked: every e-mail
-    address becomes '<email>' and every phone number (a run of at least 8
-    digits, optionally with a leading '+' and spaces, dots, dashes,
-    slashes or brackets between them) becomes '<phone>'. Applied to text
-    that is published and may hold what a person typed. -#}
+    address becomes '<email>' and every phone number becomes '<phone>': a
+    '+' and at least 7 digits, or at least 9 digits, with spaces, dots,
+    dashes, slashes or brackets between them (an ISO date, 8 digits, is
+    kept; a date with its hour is not). Applied to text that is published
+    and may hold what a person typed. -#}
 {% macro mask_contact_details(column) -%}
     {%- set emails = retention.regexp_replace_all(
         column,
@@ -10,7 +11,7 @@
         '<email>') -%}
     {{ return(retention.regexp_replace_all(
         emails,
-        '[+]?[(]?[0-9]([ ./()-]*[0-9]){7,}',
+        '[+][0-9]([ ./()-]*[0-9]){6,}|[(]?[0-9]([ ./()-]*[0-9]){8,}',
         '<phone>')) }}
 {%- endmacro %}
 
