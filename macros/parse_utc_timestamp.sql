@@ -8,11 +8,12 @@
     {{ return(adapter.dispatch('parse_utc_timestamp', 'retention')(column)) }}
 {%- endmacro %}
 
-{#- YYYY-MM-DD, optional [T ]HH:MM[:SS[.fff]], optional Z or +HH[:MM]. -#}
+{#- YYYY-MM-DD, optional [T ]HH:MM[:SS[.fff]], optional Z or an offset of
+    at most 14 hours (+HH[:MM]), as PostgreSQL's cast accepts. -#}
 {% macro iso_timestamp_pattern() -%}
     {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}'
         ~ '([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,9})?)?)?'
-        ~ '(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$') }}
+        ~ '(Z|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)?$') }}
 {%- endmacro %}
 
 {% macro iso_offset_pattern() -%}
@@ -41,11 +42,19 @@
 
 {% macro duckdb__parse_utc_timestamp(column) -%}
     case
+        {#- DuckDB has a year 0, PostgreSQL and the calendar do not #}
+        when starts_with({{ column }}, '0000') then null
         when not regexp_matches(
             {{ column }}, '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]+)?'
         ) then null
         when regexp_matches({{ column }}, '{{ retention.iso_offset_pattern() }}')
-            then timezone('UTC', try_cast({{ column }} as timestamptz))
+            then case
+                {#- DuckDB accepts +25:00; no real zone is over 14 hours #}
+                when not regexp_matches(
+                    {{ column }}, '[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?$'
+                ) then null
+                else timezone('UTC', try_cast({{ column }} as timestamptz))
+            end
         else try_cast(regexp_replace({{ column }}, 'Z$', '') as timestamp)
     end
 {%- endmacro %}

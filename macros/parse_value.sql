@@ -58,14 +58,16 @@
 {%- endmacro %}
 
 {#- Boolean: the text's first 10 characters (YYYY-MM-DD, already matched
-    by a regular expression) name a day that exists: month 1-12, day within
-    the month's length (leap years by the Gregorian rule). Portable
-    arithmetic on digit substrings, no cast that could fail. -#}
+    by a regular expression) name a day that exists: year 1 or later (there
+    is no year 0 on PostgreSQL), month 1-12, day within the month's length
+    (leap years by the Gregorian rule). Portable arithmetic on digit
+    substrings, no cast that could fail. -#}
 {% macro is_calendar_date(column) -%}
     {%- set year = "cast(substr(" ~ column ~ ", 1, 4) as integer)" -%}
     {%- set month = "cast(substr(" ~ column ~ ", 6, 2) as integer)" -%}
     {%- set day = "cast(substr(" ~ column ~ ", 9, 2) as integer)" -%}
-    ({{ month }} between 1 and 12
+    ({{ year }} >= 1
+        and {{ month }} between 1 and 12
         and {{ day }} between 1 and case
             when {{ month }} in (4, 6, 9, 11) then 30
             when {{ month }} = 2 then case

@@ -6,10 +6,11 @@
     for the first rule the row breaks, in this order:
       missing_key, out_of_range (a number too large for its type),
       unparseable, missing_value, duplicate_key, invalid_enum,
-      unknown_currency, no_fx_rate, <custom checks>, orphan_reference.
+      unknown_currency, no_fx_rate, out_of_range (a date before var
+      earliest_plausible_date), <custom checks>, orphan_reference.
     Arguments (see macros/_macros.yml): relation, export, key, columns,
     required, enums, currency_column, currencies, fx_date_column, checks,
-    references, personal. -#}
+    references, personal, date_floor. -#}
 {% macro validate_export(
     relation,
     export,
@@ -22,7 +23,8 @@
     fx_date_column=none,
     checks=[],
     references=[],
-    personal=[]
+    personal=[],
+    date_floor=true
 ) -%}
 {%- set names = columns.keys() | list -%}
 with
@@ -276,6 +278,12 @@ validated as (
                 then 'no_fx_rate:{{ fx_date_column }}'
             {%- endif %}
             {%- endif %}
+            {%- for col, kind in columns.items()
+                if date_floor and kind in ('timestamp', 'date') %}
+            when {{ col }} < cast(
+                '{{ var("earliest_plausible_date") }}' as {{ dbt.type_timestamp() }}
+            ) then 'out_of_range:{{ col }}'
+            {%- endfor %}
             {%- for check in checks %}
             when {{ check.when }} then '{{ check.reason }}:{{ check.column }}'
             {%- endfor %}

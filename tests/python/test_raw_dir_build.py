@@ -82,6 +82,10 @@ EXPECTED = [
     ("orders", "ord_1900", "no_fx_rate", "ordered_at"),
     ("orders", "ord_inf", "unparseable", "amount"),
     ("marketing_spend", "2099-06-01|organic", "no_fx_rate", "spend_date"),
+    ("invoices", "inv_old_usd", "out_of_range", "issued_at"),
+    ("invoice_line_items", "li_neg_qty", "out_of_range", "quantity"),
+    ("customers", "cus_year0", "unparseable", "created_at"),
+    ("customers", "cus_offset", "unparseable", "created_at"),
     # quarantined rows that must not block the publish: the freshness gate
     # reads the staged events
     ("events", "evt_future", "future_timestamp", "occurred_at"),
@@ -172,10 +176,17 @@ def inject_overflow_and_billing_checks(frames: dict[str, pd.DataFrame]) -> None:
          "issued_at": "1900-01-05T00:00:00Z", "due_at": "1900-01-19T00:00:00Z"},
         {"invoice_id": "inv_sum", "subtotal": "100.00", "discount": "0.00",
          "tax": "0.00", "total": "90.00"},
+        {"invoice_id": "inv_old_usd", "currency": "USD",
+         "issued_at": "1900-01-05T00:00:00Z"},
+    ])
+    add_rows(frames, "customers", [
+        {"customer_id": "cus_year0", "created_at": "0000-01-01T00:00:00Z"},
+        {"customer_id": "cus_offset", "created_at": "2024-02-10T10:00:00+25:00"},
     ])
     invoice = frames["invoices"].iloc[0]
     add_rows(frames, "invoice_line_items", [
         {"line_item_id": "li_huge_qty", "quantity": "12345678901234567890"},
+        {"line_item_id": "li_neg_qty", "quantity": "-2"},
         {"line_item_id": "li_negative", "line_type": "subscription",
          "amount": "-58.00", "discount_amount": "0.00"},
         {"line_item_id": "li_credit", "line_type": "credit", "amount": "5.00",

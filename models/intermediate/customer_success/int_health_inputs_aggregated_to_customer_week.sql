@@ -84,14 +84,8 @@ staged_events as (
 system_coverage as (
 
     select
-        (
-            select count(*) from (select 1 as found from staged_events limit 1)
-                as any_event
-        ) > 0 as has_product_data,
-        (
-            select count(*) from (select 1 as found from tickets limit 1)
-                as any_ticket
-        ) > 0 as has_support_data
+        (select count(*) from staged_events) > 0 as has_product_data,
+        (select count(*) from tickets) > 0 as has_support_data
 
 ),
 

@@ -6,7 +6,9 @@
    fct_mrr_by_dimension_monthly, its ARPA and simple CLV:
    ltv_to_cac_ratio = simple_clv / cac and cac_payback_months = cac /
    (ARPA x var gross_margin). Spend on a channel that no customer names
-   counts in 'all' and in its own row. #}
+   counts in 'all' and in its own row. Without any staged marketing spend
+   (no marketing system), acquisition did not cost nothing: cac and the
+   ratios built on it are NULL and has_spend_data is false. #}
 
 with
 
@@ -33,6 +35,12 @@ months as (
 as_of as (
 
     select * from {{ ref('util_as_of_date') }}
+
+),
+
+spend_coverage as (
+
+    select count(*) > 0 as has_spend_data from spend
 
 ),
 
@@ -134,10 +142,18 @@ joined as (
 with_cac as (
 
     select
-        *,
-        cast(spend_amount as double precision) / nullif(new_customers, 0) as cac
+        joined.*,
+        spend_coverage.has_spend_data,
+        case
+            when spend_coverage.has_spend_data
+                then
+                    cast(joined.spend_amount as double precision)
+                    / nullif(joined.new_customers, 0)
+        end as cac
 
     from joined
+
+    cross join spend_coverage
 
 ),
 
@@ -156,7 +172,8 @@ final as (
         / nullif(cac, 0) as ltv_to_cac_ratio,
         cac / nullif(arpa * {{ var('gross_margin') }}, 0)
             as cac_payback_months,
-        is_complete_period
+        is_complete_period,
+        has_spend_data
 
     from with_cac
 

@@ -58,6 +58,11 @@
             },
             {
                 'reason': 'out_of_range',
+                'column': 'quantity',
+                'when': "quantity < 0",
+            },
+            {
+                'reason': 'out_of_range',
                 'column': 'discount_amount',
                 'when': (
                     "sign(discount_amount) * sign(amount) < 0 "

@@ -28,5 +28,6 @@
                 'when': "rate_to_usd <= 0",
             },
         ],
+        date_floor=false,
     )
 }}
