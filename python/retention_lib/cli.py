@@ -19,6 +19,7 @@ warehouse at a time (a lock file); bad invocations stop before building.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -71,8 +72,6 @@ def parse_extra_vars(extra: str) -> dict:
     if not isinstance(parsed, dict):
         raise InvocationError(f"VARS must be a YAML mapping like "
                               f"'{{key: value}}', got: {extra!r}")
-    import datetime as dt  # noqa: PLC0415
-
     # YAML reads 2025-06-30 as a date; dbt vars travel as JSON text
     return {key: value.isoformat() if isinstance(value, dt.date) else value
             for key, value in parsed.items()}
@@ -80,8 +79,6 @@ def parse_extra_vars(extra: str) -> dict:
 
 def check_as_of(as_of: str) -> str:
     """AS_OF as YYYY-MM-DD naming a real day, else an InvocationError."""
-    import datetime as dt  # noqa: PLC0415
-
     try:
         if len(as_of) != 10:
             raise ValueError("not YYYY-MM-DD")
@@ -273,7 +270,6 @@ def publish(work_db: Path, warehouse: Path, relations: list[tuple[str, str]]) ->
     releases = warehouse / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
     current = warehouse / "current"
-    live = os.readlink(current).split("/")[-1] if current.is_symlink() else None
     release_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
     release = releases / f"{release_id}.publishing"
     if release.exists():
@@ -298,6 +294,7 @@ def publish(work_db: Path, warehouse: Path, relations: list[tuple[str, str]]) ->
     publish_fault("written")
     _link_published_paths(warehouse)
     publish_fault("linked")
+    live = os.readlink(current).split("/")[-1] if current.is_symlink() else None
     _swap_symlink(current, f"{RELEASES}/{release_id}")
     publish_fault("swapped")
     for old in releases.iterdir():
