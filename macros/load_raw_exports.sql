@@ -215,7 +215,8 @@
 {%- endmacro %}
 
 {#- A file's column names as the contract reads them: trimmed of white
-    space and lower-cased. Returns the clean names, a map from each clean
+    space and lower-cased (a column without a name, as a header with a
+    trailing comma has, is unnamed_column_<position>). Returns the clean names, a map from each clean
     name to the file's own spelling (for a Parquet file, whose columns are
     selected by name) and a problem when two columns read as the same name
     (a repeated header, or 'Started_At' beside 'started_at '), else none. -#}
@@ -224,7 +225,9 @@
     {%- set source_names = {} -%}
     {%- set repeated = [] -%}
     {%- for name in names -%}
-        {%- set clean = retention._clean_column_name(name) -%}
+        {#- a header ending in a comma has a column without a name -#}
+        {%- set clean = retention._clean_column_name(name)
+            or 'unnamed_column_' ~ loop.index -%}
         {%- if clean in present and clean not in repeated -%}
             {%- do repeated.append(clean) -%}
         {%- endif -%}

@@ -78,14 +78,21 @@ def parse_extra_vars(extra: str) -> dict:
 
 
 def check_as_of(as_of: str) -> str:
-    """AS_OF as YYYY-MM-DD naming a real day, else an InvocationError."""
+    """AS_OF as YYYY-MM-DD naming a real day no later than today (UTC),
+    else an InvocationError: as_of_date pins "today", and nothing after
+    the run can have happened yet."""
     try:
         if len(as_of) != 10:
             raise ValueError("not YYYY-MM-DD")
-        dt.date.fromisoformat(as_of)
+        day = dt.date.fromisoformat(as_of)
     except ValueError as error:
         raise InvocationError(f"AS_OF must be a real day as YYYY-MM-DD, got "
                               f"{as_of!r} ({error})") from None
+    today = dt.datetime.now(dt.UTC).date()
+    if day > today:
+        raise InvocationError(f"AS_OF {as_of} is after today ({today}): it "
+                              "pins the build's today, which cannot be in "
+                              "the future")
     return as_of
 
 

@@ -78,6 +78,8 @@ def test_publish_swaps_database_and_parquet_and_keeps_readers(tmp_path):
     ("tomorrow", None, "AS_OF must be a real day as YYYY-MM-DD"),
     ("2025-6-30", None, "AS_OF must be a real day as YYYY-MM-DD"),
     (None, "{as_of_date: 2025-13-01}", "VARS holds an impossible date"),
+    ("2999-01-01", None, "AS_OF 2999-01-01 is after today"),
+    (None, "{as_of_date: 2999-01-01}", "AS_OF 2999-01-01 is after today"),
     (None, "{as_of_date: 20250631}", "AS_OF must be a real day"),
 ])
 def test_bad_invocations_stop_with_one_line(as_of, extra, message):

@@ -535,8 +535,9 @@ def test_harmless_format_variations_give_identical_marts(clean_build,
                                                          small_csv_set,
                                                          tmp_path):
     """A BOM, CRLF, CR-only or mixed line ends, line breaks inside quoted
-    values, reordered columns, an extra column, minimal quoting and Parquet
-    column names with stray spaces or capitals change nothing: every row
+    values, reordered columns, an extra column (named, or unnamed after a
+    trailing comma), minimal quoting and Parquet column names with stray
+    spaces or capitals change nothing: every row
     is read and the marts equal the clean build's."""
     folder = tmp_path / "raw"
     shutil.copytree(small_csv_set, folder)
@@ -550,6 +551,10 @@ def test_harmless_format_variations_give_identical_marts(clean_build,
         folder / "payments.csv", index=False)
     tickets = pd.read_csv(folder / "tickets.csv", dtype=str, keep_default_na=False)
     tickets.assign(internal_note="x, y").to_csv(folder / "tickets.csv", index=False)
+    # a spreadsheet's trailing comma: a column without a name (ignored)
+    plans = (folder / "plans.csv").read_text().splitlines()
+    (folder / "plans.csv").write_text("\n".join(line + "," for line in plans)
+                                      + "\n")
     users = pd.read_csv(folder / "users.csv", dtype=str, keep_default_na=False)
     users.to_csv(folder / "users.csv", index=False)  # quotes only where needed
     # a quoted value holding CRLF (and another holding CR) in an LF file
@@ -576,6 +581,7 @@ def test_harmless_format_variations_give_identical_marts(clean_build,
     result = run_cli(warehouse, tmp_path / "target", raw_dir=folder, as_of=AS_OF)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "raw export 'tickets' has extra column 'internal_note'" in result.stdout
+    assert "raw export 'plans' has extra column 'unnamed_column_" in result.stdout
     clean_warehouse, _ = clean_build
     assert marts_fingerprint(warehouse / "retention.duckdb") == marts_fingerprint(
         clean_warehouse / "retention.duckdb")
