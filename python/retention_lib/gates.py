@@ -267,14 +267,17 @@ def _read(con, schema: str, table: str, limit: int) -> tuple[pd.DataFrame, int]:
 def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
               sources: dict[str, tuple[str, str]], settings: dict,
               quality_dir: Path, declared: dict[str, list[str]] | None,
-              staged_events: tuple[str, str]
+              staged_events: tuple[str, str],
+              row_count_exempt: set[str] = frozenset()
               ) -> tuple[list[GateResult], Path]:
     """Run the ingest and publish checkpoints; returns both results and the
     Data Docs index. `declared`: the documented columns of each relation
     (the published columns must be exactly these). `staged_events`: the
     (schema, table) of the staged product events, whose latest event is
     the freshness figure: a row that was quarantined (dated 2099, say) must
-    not count as fresh data, nor fail the gate."""
+    not count as fresh data, nor fail the gate. `row_count_exempt`: the
+    relations whose row count is no volume of data (fitted parameters):
+    they are held only to never dropping to zero rows."""
     declared = declared or {}
     previous, previous_raw = _previous_counts(published)
     runner = _Runner(quality_dir)
@@ -314,7 +317,9 @@ def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
             frame, rows = _read(con, schema, name, limit)
             runner.validate(publish, name, frame, mart_expectations(
                 name, frame, declared.get(name), {}))
-            checks = profile_expectations(previous.get(name), tolerance, False, None)
+            checks = profile_expectations(
+                previous.get(name),
+                None if name in row_count_exempt else tolerance, False, None)
             if checks:
                 runner.validate(publish, f"{name}__profile",
                                 pd.DataFrame({"row_count": [rows]}), checks)

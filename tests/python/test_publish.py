@@ -96,12 +96,14 @@ def gate_inputs(clean_build, tmp_path_factory):
     return (warehouse, cli.published_relations(manifest),
             cli.source_relations(manifest), cli.project_vars({"as_of_date": AS_OF}),
             cli.declared_columns(manifest),
-            cli.model_relation(manifest, "stg_product__events"))
+            cli.model_relation(manifest, "stg_product__events"),
+            cli.row_count_exempt(manifest))
 
 
 def gate_failures(gate_inputs, tmp_path, breakage: str | None,
                   **overrides) -> list[str]:
-    warehouse, relations, sources, settings, declared, events = gate_inputs
+    warehouse, relations, sources, settings, declared, events, exempt = \
+        gate_inputs
     settings = {**settings, **overrides}
     tmp_path.mkdir(parents=True, exist_ok=True)
     work = tmp_path / "work.duckdb"
@@ -111,7 +113,7 @@ def gate_failures(gate_inputs, tmp_path, breakage: str | None,
             con.execute(breakage)
     results, docs = run_gates(work, warehouse / "retention.duckdb", relations,
                               sources, settings, tmp_path / "quality", declared,
-                              events)
+                              events, exempt)
     index = docs.read_text()  # Data Docs: a page per table and gate
     assert "validations/publish__fct_retention_kpis_monthly/" in index
     assert "validations/ingest__customers/" in index
@@ -177,6 +179,26 @@ def test_no_table_that_had_rows_drops_to_none(gate_inputs, tmp_path):
     assert any("ingest gate: survey_responses__profile.row_count" in f
                for f in failures), failures
     assert any("publish gate: fct_support_monthly__profile.row_count" in f
+               for f in failures), failures
+
+
+def test_fitted_parameters_may_change_in_number_but_never_vanish(
+        gate_inputs, tmp_path):
+    """One quarantined order can make a segment's fit unidentified: the
+    parameter table losing most of its rows is no truncated data, so the
+    row-count gate lets it pass; losing all of them still fails."""
+    assert "clv_model_parameters" in gate_inputs[-1]
+    failures = gate_failures(
+        gate_inputs, tmp_path / "fewer",
+        "delete from main.clv_model_parameters where parameter != 'r'; "
+        "delete from main.fct_customer_mrr_monthly "
+        "where customer_id not like '%0'")
+    assert not any("clv_model_parameters__profile" in f for f in failures)
+    assert any("fct_customer_mrr_monthly__profile.row_count" in f
+               for f in failures), failures
+    failures = gate_failures(gate_inputs, tmp_path / "none",
+                             "delete from main.clv_model_parameters")
+    assert any("clv_model_parameters__profile.row_count" in f
                for f in failures), failures
 
 

@@ -39,9 +39,12 @@ converted as (
     select
         orders.customer_id,
         cast(orders.ordered_at as date) as purchase_date,
-        orders.order_amount
-        * {{ reporting_fx_rate('orders.currency_code', 'fx_rates') }}
-            as order_amount
+        {#- money as decimal before it is summed: a sum of doubles depends
+            on the order of its rows, and two builds must be equal #}
+        {{ to_amount(
+            'orders.order_amount * '
+            ~ reporting_fx_rate('orders.currency_code', 'fx_rates')
+        ) }} as order_amount
 
     from orders
 

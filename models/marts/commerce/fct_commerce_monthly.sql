@@ -159,7 +159,7 @@ consecutive_orders as (
         dimension_name,
         dimension_value,
         {{ dbt.datediff('previous_ordered_at', 'ordered_at', 'second') }}
-        / 86400.0 as gap_days
+            as gap_seconds
 
     from sliced_purchases
 
@@ -173,9 +173,12 @@ gaps as (
         date_month,
         dimension_name,
         dimension_value,
-        {{ retention.percentile_cont('gap_days', 0.5) }}
+        {{ retention.percentile_cont('gap_seconds / 86400.0', 0.5) }}
             as median_days_between_purchases,
-        avg(gap_days) as mean_days_between_purchases
+        {#- a sum of whole seconds is exact in any order; an average of
+            fractional days is not (two builds differed in the last bit) #}
+        cast(sum(gap_seconds) as double precision) / count(*) / 86400.0
+            as mean_days_between_purchases
 
     from consecutive_orders
 
