@@ -30,6 +30,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "python"))
 
+from retention_lib import runner  # noqa: E402
 from retention_lib.generator import generate  # noqa: E402
 
 
@@ -39,14 +40,10 @@ def build_once(raw_dir: Path, warehouse: Path, target: Path,
     if fresh and warehouse.exists():
         shutil.rmtree(warehouse)
     warehouse.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, RETENTION_WAREHOUSE_DIR=str(warehouse),
-               DBT_TARGET_PATH=str(target), DBT_TARGET="dev",
-               DBT_PROFILES_DIR=str(PROJECT_DIR / "profiles"))
-    dbt = Path(sys.executable).with_name("dbt")
+    env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev")
     began = time.perf_counter()
-    code = subprocess.call([str(dbt), "build", "--quiet", "--vars",
-                            json.dumps({"raw_dir": str(raw_dir)})],
-                           cwd=PROJECT_DIR, env=env)
+    code = runner.run_dbt(["build", "--quiet", "--vars",
+                           json.dumps({"raw_dir": str(raw_dir)})], env).returncode
     elapsed = time.perf_counter() - began
     if code != 0:
         raise SystemExit(f"dbt build failed on {raw_dir} (exit {code})")

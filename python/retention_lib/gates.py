@@ -25,12 +25,14 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from retention_lib import runner
 from retention_lib.contract import EXPORTS
 
 # Rates and shares that are fractions of a whole. Everything named *_rate or
@@ -335,6 +337,33 @@ def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
 
 
 
+def gate(warehouse: Path, relations: list[tuple[str, str]], manifest: dict,
+         dbt_vars: dict) -> bool:
+    """The Great Expectations ingest and publish checkpoints on the working
+    database; prints each failure. True when both passed."""
+    results, docs = run_gates(
+        warehouse / "work.duckdb", warehouse / "retention.duckdb", relations,
+        runner.source_relations(manifest), runner.project_vars(dbt_vars),
+        warehouse / "quality", runner.declared_columns(manifest),
+        runner.model_relation(manifest, "stg_product__events"),
+        runner.row_count_exempt(manifest))
+    for result in results:
+        print(f"Great Expectations {result.name} gate: {result.checked} "
+              f"expectations, {len(result.failures)} failed")
+        for failure in result.failures:
+            print(f"  FAIL {failure}", file=sys.stderr)
+    print(f"Data Docs: {docs}")
+    if any(not result.success for result in results):
+        print(f"Great Expectations gate failed: {runner.nothing_published(warehouse)}",
+              file=sys.stderr)
+        if any("row_count" in f for result in results for f in result.failures):
+            print("Row counts moved against the last publish. If this is a "
+                  "deliberate change of data set, rerun with "
+                  "VARS='{publish_row_count_tolerance: null}'.", file=sys.stderr)
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run both gates on a built warehouse without publishing:
     python -m retention_lib.gates [--warehouse DIR] [--manifest FILE]
@@ -344,16 +373,14 @@ def main(argv: list[str] | None = None) -> int:
     import resource  # noqa: PLC0415
     import time  # noqa: PLC0415
 
-    from retention_lib import cli  # noqa: PLC0415
-
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--warehouse", type=Path, default=cli.warehouse_dir())
+    parser.add_argument("--warehouse", type=Path, default=runner.warehouse_dir())
     parser.add_argument("--manifest", type=Path,
-                        default=cli.target_path() / "manifest.json")
+                        default=runner.target_path() / "manifest.json")
     args = parser.parse_args(argv)
-    manifest = cli.read_manifest(args.manifest)
+    manifest = runner.read_manifest(args.manifest)
     started = time.perf_counter()
-    passed = cli.gate(args.warehouse.resolve(), cli.published_relations(manifest),
+    passed = gate(args.warehouse.resolve(), runner.published_relations(manifest),
                       manifest, {})
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -13,15 +13,12 @@ through DuckDB (RAW_DIR) and the two quarantines are compared."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import PROJECT_DIR, connect
+from conftest import connect
+from retention_lib import runner
 
 DATABASE = "retention_faults"
 # a base table rebuilt on PostgreSQL drops its staging view (cascade): the
@@ -90,9 +87,7 @@ KEYS = {"invoices": "invoice_id", "invoice_line_items": "line_item_id",
 
 
 def dbt(env: dict, *args: str) -> None:
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), *args], cwd=PROJECT_DIR,
-        env=env, capture_output=True, text=True, timeout=900)
+    result = runner.run_dbt(list(args), env, capture=True, timeout=900)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
@@ -153,9 +148,9 @@ def faults(settings, tmp_path_factory):
                                 "with (format csv, header true, force_quote *)",
                                 handle)
 
-    env = {**os.environ, "RETENTION_PG_DATABASE": DATABASE,
-           "DBT_TARGET": "postgres",
-           "DBT_TARGET_PATH": str(tmp_path_factory.mktemp("pg_target"))}
+    env = runner.dbt_env(tmp_path_factory.mktemp("pg_warehouse"),
+                         RETENTION_PG_DATABASE=DATABASE, DBT_TARGET="postgres",
+                         DBT_TARGET_PATH=tmp_path_factory.mktemp("pg_target"))
     dbt(env, "run", *SELECTION, "--vars", json.dumps({
         "raw_schema": "raw_faults", "as_of_date": "2025-12-31"}))
     query = """select export_name, row_key, reason, column_name, raw_values
@@ -179,9 +174,8 @@ def faults(settings, tmp_path_factory):
         user_day_events = cur.fetchone()
 
     warehouse = tmp_path_factory.mktemp("duck_faults")
-    dbt({**os.environ, "RETENTION_WAREHOUSE_DIR": str(warehouse),
-         "DBT_TARGET": "dev",
-         "DBT_TARGET_PATH": str(tmp_path_factory.mktemp("duck_target"))},
+    dbt(runner.dbt_env(warehouse, DBT_TARGET="dev",
+                       DBT_TARGET_PATH=tmp_path_factory.mktemp("duck_target")),
         "run", *SELECTION, "--vars", json.dumps({
             "raw_dir": str(folder), "as_of_date": "2025-12-31"}))
     duck = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 AS_OF = "2025-12-31"
 sys.path.insert(0, str(PROJECT_DIR / "python"))
 
+from retention_lib import runner  # noqa: E402
 from retention_lib.generator import generate  # noqa: E402
 
 
@@ -56,17 +56,9 @@ def marts_fingerprint(database: Path) -> dict[str, str]:
 def cli_env(warehouse: Path, target_path: Path, raw_dir: Path | None = None,
             as_of: str | None = None, dbt_vars: str | None = None) -> dict:
     """The environment of a CLI run in an isolated warehouse."""
-    env = dict(os.environ)
-    env.update({
-        "RETENTION_WAREHOUSE_DIR": str(warehouse),
-        "DBT_TARGET_PATH": str(target_path),
-        "DBT_PROFILES_DIR": str(PROJECT_DIR / "profiles"),
-        "DBT_TARGET": "dev",
-        "RAW_DIR": str(raw_dir) if raw_dir else "",
-        "AS_OF": as_of or "",
-        "VARS": dbt_vars or "",
-    })
-    return env
+    return runner.dbt_env(warehouse, DBT_TARGET_PATH=target_path,
+                          DBT_TARGET="dev", RAW_DIR=raw_dir or "",
+                          AS_OF=as_of or "", VARS=dbt_vars or "")
 
 
 CLI = [sys.executable, "-m", "retention_lib.cli", "run", "--no-docs"]

@@ -12,8 +12,9 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR
-from retention_lib import cli
-from retention_lib.cli import build_vars, publish
+from retention_lib import cli, runner
+from retention_lib.cli import publish
+from retention_lib.runner import build_vars
 
 
 def test_vars_merge_raw_dir_as_of_and_free_vars(tmp_path):
@@ -83,7 +84,7 @@ def test_publish_swaps_database_and_parquet_and_keeps_readers(tmp_path):
     (None, "{as_of_date: 20250631}", "AS_OF must be a real day"),
 ])
 def test_bad_invocations_stop_with_one_line(as_of, extra, message):
-    with pytest.raises(cli.InvocationError, match=message.replace("(", r"\(")
+    with pytest.raises(runner.InvocationError, match=message.replace("(", r"\(")
                        .replace(")", r"\)").replace("?", r"\?")) as caught:
         build_vars(None, as_of, extra)
     assert caught.value.code == 2
@@ -99,8 +100,8 @@ def run_cli(warehouse: Path, *args: str, **env: str) -> subprocess.CompletedProc
     return subprocess.run(
         [sys.executable, "-m", "retention_lib.cli", "run", "--no-docs", *args],
         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "RETENTION_WAREHOUSE_DIR": str(warehouse),
-             "DBT_TARGET": "dev", "RAW_DIR": "", "AS_OF": "", "VARS": "", **env})
+        env=runner.dbt_env(warehouse, **{"DBT_TARGET": "dev", "RAW_DIR": "",
+                                         "AS_OF": "", "VARS": "", **env}))
 
 
 def test_the_command_line_refuses_bad_invocations_before_building(tmp_path):
@@ -126,12 +127,12 @@ def test_a_second_run_on_the_same_warehouse_refuses(tmp_path):
 
 
 def test_nothing_published_says_whether_there_is_a_last_good_build(tmp_path):
-    assert "has no published marts yet" in cli.nothing_published(tmp_path)
+    assert "has no published marts yet" in runner.nothing_published(tmp_path)
     work = tmp_path / "work.duckdb"
     with duckdb.connect(str(work)) as con:
         con.execute("create table main.dim_x as select 1 as customer_id")
     publish(work, tmp_path, [("main", "dim_x")])
-    assert "are the last good ones" in cli.nothing_published(tmp_path)
+    assert "are the last good ones" in runner.nothing_published(tmp_path)
 
 
 PUBLISH = """

@@ -6,13 +6,10 @@ no server, so this runs anywhere."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from conftest import PROJECT_DIR
+from retention_lib import runner
 
 PYTHON_MARTS = {"clv_model_parameters", "fct_customer_lifetime_value",
                 "fct_customer_health_snapshots", "fct_health_score_backtest"}
@@ -21,12 +18,9 @@ READ_PYTHON_MARTS = {"dim_customer_health", "fct_health_alerts",
 
 
 def parse(target: str, tmp_path) -> dict:
-    env = dict(os.environ, DBT_TARGET=target, DBT_TARGET_PATH=str(tmp_path),
-               DBT_PROFILES_DIR=str(PROJECT_DIR / "profiles"))
-    result = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "dbt"), "parse",
-         "--no-partial-parse"],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
+    env = runner.dbt_env(tmp_path, DBT_TARGET=target, DBT_TARGET_PATH=tmp_path)
+    result = runner.run_dbt(["parse", "--no-partial-parse"], env, capture=True,
+                            timeout=600)
     assert result.returncode == 0, result.stdout[-3000:]
     return json.loads((tmp_path / "manifest.json").read_text())
 

@@ -4,18 +4,14 @@ never changes when data dated after it arrives."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import PROJECT_DIR
-from retention_lib import health
+from retention_lib import health, runner
 
 WEIGHTS = {"usage": 0.35, "breadth": 0.15, "support": 0.15, "billing": 0.15,
            "sentiment": 0.20}
@@ -183,16 +179,13 @@ def truncate(source, target, cutoff: str) -> None:
 
 def build_snapshots(raw, warehouse, target, as_of) -> pd.DataFrame:
     warehouse.mkdir()
-    env = dict(os.environ, RETENTION_WAREHOUSE_DIR=str(warehouse),
-               DBT_TARGET_PATH=str(target), DBT_TARGET="dev",
-               DBT_PROFILES_DIR=str(PROJECT_DIR / "profiles"))
-    result = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "dbt"), "build",
-         "-s", "+fct_customer_health_snapshots", "--indirect-selection",
+    env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev")
+    result = runner.run_dbt(
+        ["build", "-s", "+fct_customer_health_snapshots", "--indirect-selection",
          "cautious", "--vars",
          json.dumps({"raw_dir": str(raw), "as_of_date": as_of,
                      "quarantine_max_share": 0.5})],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900)
+        env, capture=True, timeout=900)
     assert result.returncode == 0, result.stdout[-4000:]
     con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
     try:

@@ -13,31 +13,25 @@ identical to build 2's."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 
 import duckdb
 import pandas as pd
 import pytest
 
-from conftest import PROJECT_DIR
+from retention_lib import runner
 
 pytestmark = pytest.mark.dbt
 SELECTION = "+fct_engagement_daily"
 
 
 def dbt_build(warehouse, target, raw_dir, *extra) -> subprocess.CompletedProcess:
-    env = dict(os.environ, RETENTION_WAREHOUSE_DIR=str(warehouse),
-               DBT_TARGET_PATH=str(target), DBT_TARGET="dev",
-               DBT_PROFILES_DIR=str(PROJECT_DIR / "profiles"))
+    env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev")
     dbt_vars = {"raw_dir": str(raw_dir), "as_of_date": "2025-12-31"}
-    result = subprocess.run(
-        [str(os.path.join(os.path.dirname(sys.executable), "dbt")), "build",
-         "-s", SELECTION, "--indirect-selection", "cautious",
-         "--vars", json.dumps(dbt_vars), *extra],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600)
+    result = runner.run_dbt(
+        ["build", "-s", SELECTION, "--indirect-selection", "cautious",
+         "--vars", json.dumps(dbt_vars), *extra], env, capture=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:]
     return result
 

@@ -5,9 +5,6 @@ true BG/NBD and Gamma-Gamma parameters are known."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 
 import duckdb
@@ -15,8 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import PROJECT_DIR
-from retention_lib import clv, lifetime_value
+from retention_lib import clv, lifetime_value, runner
 from retention_lib.generator import generate
 
 
@@ -174,14 +170,12 @@ def test_dbt_models_recover_the_generator_truth(tmp_path_factory):
     generate(raw, 6000, seed=11, fmt="parquet")
     truth = json.loads((raw / "_truth.json").read_text())
     warehouse = tmp_path_factory.mktemp("clv_warehouse")
-    env = dict(os.environ, RETENTION_WAREHOUSE_DIR=str(warehouse),
-               DBT_TARGET_PATH=str(tmp_path_factory.mktemp("clv_target")),
-               DBT_TARGET="dev", DBT_PROFILES_DIR=str(PROJECT_DIR / "profiles"))
-    result = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "dbt"), "build", "-s",
-         "+fct_customer_lifetime_value", "--indirect-selection", "cautious",
-         "--vars", json.dumps({"raw_dir": str(raw)})],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=900)
+    env = runner.dbt_env(warehouse, DBT_TARGET="dev", DBT_TARGET_PATH=(
+        tmp_path_factory.mktemp("clv_target")))
+    result = runner.run_dbt(
+        ["build", "-s", "+fct_customer_lifetime_value", "--indirect-selection",
+         "cautious", "--vars", json.dumps({"raw_dir": str(raw)})],
+        env, capture=True, timeout=900)
     assert result.returncode == 0, result.stdout[-4000:]
     con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
     try:

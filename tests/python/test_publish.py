@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from conftest import AS_OF, CLI, PROJECT_DIR, cli_env, marts_fingerprint
-from retention_lib import cli
+from retention_lib import runner
 from retention_lib.gates import run_gates
 
 pytestmark = pytest.mark.dbt
@@ -92,12 +92,13 @@ def test_killed_build_changes_nothing_and_a_reader_is_never_blocked(
 @pytest.fixture(scope="module")
 def gate_inputs(clean_build, tmp_path_factory):
     warehouse, target = clean_build
-    manifest = cli.read_manifest(target / "manifest.json")
-    return (warehouse, cli.published_relations(manifest),
-            cli.source_relations(manifest), cli.project_vars({"as_of_date": AS_OF}),
-            cli.declared_columns(manifest),
-            cli.model_relation(manifest, "stg_product__events"),
-            cli.row_count_exempt(manifest))
+    manifest = runner.read_manifest(target / "manifest.json")
+    return (warehouse, runner.published_relations(manifest),
+            runner.source_relations(manifest),
+            runner.project_vars({"as_of_date": AS_OF}),
+            runner.declared_columns(manifest),
+            runner.model_relation(manifest, "stg_product__events"),
+            runner.row_count_exempt(manifest))
 
 
 def gate_failures(gate_inputs, tmp_path, breakage: str | None,

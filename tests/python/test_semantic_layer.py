@@ -5,7 +5,6 @@ month by month."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import pandas as pd
 import pytest
 
 from conftest import PROJECT_DIR
+from retention_lib import runner
 
 pytestmark = pytest.mark.dbt
 METRICS = ["mrr", "paying_customers", "customer_churn_rate", "nrr_monthly",
@@ -24,8 +24,7 @@ BIN = Path(sys.executable).parent
 
 
 def run(command: list[str], warehouse: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, RETENTION_WAREHOUSE_DIR=str(warehouse), DBT_TARGET="dev",
-               DBT_PROFILES_DIR=str(PROJECT_DIR / "profiles"))
+    env = runner.dbt_env(warehouse, DBT_TARGET="dev")
     # MetricFlow reads <project>/target/semantic_manifest.json, whatever
     # DBT_TARGET_PATH says: parse into the project's own target folder
     env.pop("DBT_TARGET_PATH", None)
