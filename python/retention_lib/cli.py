@@ -34,6 +34,7 @@ from retention_lib.runner import (
     build_vars,
     dbt_env,
     nothing_published,
+    published_docs,
     published_relations,
     read_manifest,
     run_dbt,
@@ -90,13 +91,50 @@ def _link_published_paths(warehouse: Path) -> None:
         _swap_symlink(path, f"current/{name}")
 
 
-def publish(work_db: Path, warehouse: Path, relations: list[tuple[str, str]]) -> None:
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _copy_relation(con, schema: str, name: str, folder: Path,
+                   docs: tuple[str, dict[str, str]] | None) -> None:
+    """One relation into the new file, keeping what CREATE TABLE AS drops:
+    its types and NOT NULL constraints (from the working table) and its
+    documented descriptions as table and column comments; then its Parquet
+    file, with the descriptions in the file's key-value metadata."""
+    columns = con.execute(
+        "select column_name, data_type, is_nullable from duckdb_columns() "
+        "where database_name = 'work' and schema_name = ? and table_name = ? "
+        "order by column_index", [schema, name]).fetchall()
+    definition = ", ".join(
+        f'"{column}" {data_type}' + ("" if nullable else " not null")
+        for column, data_type, nullable in columns)
+    con.execute(f'create table main."{name}" ({definition})')
+    con.execute(f'insert into main."{name}" select * from work."{schema}"."{name}"')
+    description, column_docs = docs or ("", {})
+    if description:
+        con.execute(f'comment on table main."{name}" is {_literal(description)}')
+    for column, _, _ in columns:
+        if column_docs.get(column):
+            con.execute(f'comment on column main."{name}"."{column}" is '
+                        f"{_literal(column_docs[column])}")
+    metadata = {"description": description,
+                "column_descriptions": json.dumps(
+                    {c: column_docs.get(c, "") for c, _, _ in columns})}
+    kv = ", ".join(f"{key}: {_literal(value)}" for key, value in metadata.items())
+    con.execute(f'copy main."{name}" to {_literal(str(folder / (name + ".parquet")))} '
+                f"(format parquet, kv_metadata {{{kv}}})")
+
+
+def publish(work_db: Path, warehouse: Path, relations: list[tuple[str, str]],
+            docs: dict[str, tuple[str, dict[str, str]]] | None = None) -> None:
     """Write the relations as a new release (a DuckDB file and its Parquet
     folder side by side), then move the one pointer `current` to it:
     retention.duckdb and marts/ (symlinks through `current`) switch
     together, so a kill at any step leaves either the old pair or the new
     one, never a mix. Readers of the old file keep their open handle; the
-    previous release is kept until the next publish."""
+    previous release is kept until the next publish. `docs` (from
+    runner.published_docs) become table and column comments in the file
+    and key-value metadata in each Parquet file."""
     releases = warehouse / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
     current = warehouse / "current"
@@ -110,12 +148,9 @@ def publish(work_db: Path, warehouse: Path, relations: list[tuple[str, str]]) ->
     try:
         con.execute(f"attach '{work_db}' as work (read_only)")
         for schema, name in relations:
-            con.execute(f'create table main."{name}" as '
-                        f'select * from work."{schema}"."{name}"')
+            _copy_relation(con, schema, name, release / "marts",
+                           (docs or {}).get(name))
             publish_fault("copying")
-            con.execute(f'copy main."{name}" to '
-                        f"'{release / 'marts' / (name + '.parquet')}' "
-                        "(format parquet)")
         con.execute("detach work")
         con.execute("checkpoint")
     finally:
@@ -250,7 +285,8 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         if not passed:
             return 1
         started = time.monotonic()
-        publish(warehouse / "work.duckdb", warehouse, relations)
+        publish(warehouse / "work.duckdb", warehouse, relations,
+                published_docs(manifest))
         print(f"publish took {time.monotonic() - started:.0f} s", flush=True)
     except Exception as error:  # noqa: BLE001 (reported in one line)
         print(f"gates or publish failed ({type(error).__name__}: "

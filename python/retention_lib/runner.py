@@ -181,6 +181,15 @@ def declared_columns(manifest: dict) -> dict[str, list[str]]:
             for node in _published_models(manifest) if node["columns"]}
 
 
+def published_docs(manifest: dict) -> dict[str, tuple[str, dict[str, str]]]:
+    """model name -> (its description, {column: description}) for every
+    published model: what BI tools show beside a table and its columns."""
+    return {node["name"]: (node.get("description") or "",
+                           {name: column.get("description") or ""
+                            for name, column in node["columns"].items()})
+            for node in _published_models(manifest)}
+
+
 def row_count_exempt(manifest: dict) -> set[str]:
     """Published models whose row count is not a volume of data (meta
     row_count_gate: false, e.g. the identified CLV fits): the publish gate

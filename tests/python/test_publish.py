@@ -6,6 +6,7 @@ Expectations gates fail on a broken mart or raw export."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -87,6 +88,46 @@ def test_killed_build_changes_nothing_and_a_reader_is_never_blocked(
     # the killed build's release never became current, and only the live
     # release and the one before it are kept
     assert len(list((warehouse / "releases").iterdir())) <= 2
+
+
+def test_published_file_carries_descriptions_and_constraints(clean_build):
+    """What a BI tool reads from the published file: every table and column
+    described as in the yml (table and column comments), the working
+    tables' types and NOT NULL constraints (CREATE TABLE AS would drop
+    them), and each Parquet file's descriptions in its key-value metadata."""
+    warehouse, target = clean_build
+    docs = runner.published_docs(runner.read_manifest(target / "manifest.json"))
+    published = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    work = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    try:
+        query = """select table_name, column_name, data_type, is_nullable,
+                          comment from duckdb_columns()
+                   where table_name in (select unnest(?))
+                   order by table_name, column_index"""
+        names = sorted(docs)
+        columns = published.execute(query, [names]).fetchall()
+        built = {(t, c): (kind, nullable) for t, c, kind, nullable, _ in
+                 work.execute(query, [names]).fetchall()}
+        tables = dict(published.execute(
+            "select table_name, comment from duckdb_tables()").fetchall())
+    finally:
+        published.close()
+        work.close()
+    assert {t for t, *_ in columns} == set(names)
+    for table in names:
+        assert docs[table][0] and tables[table] == docs[table][0], table
+    not_null = 0
+    for table, column, kind, nullable, comment in columns:
+        assert comment and comment == docs[table][1][column], (table, column)
+        assert built[(table, column)] == (kind, nullable), (table, column)
+        not_null += not nullable
+    assert not_null > 100  # the contracts' NOT NULL constraints came along
+    parquet = warehouse / "marts" / "fct_retention_kpis_monthly.parquet"
+    metadata = {key.decode(): value.decode() for key, value in duckdb.sql(
+        f"select key, value from parquet_kv_metadata('{parquet}')").fetchall()}
+    assert metadata["description"] == docs["fct_retention_kpis_monthly"][0]
+    assert json.loads(metadata["column_descriptions"]) == \
+        docs["fct_retention_kpis_monthly"][1]
 
 
 @pytest.fixture(scope="module")
