@@ -226,7 +226,7 @@
     {%- set repeated = [] -%}
     {%- for name in names -%}
         {#- a header ending in a comma has a column without a name -#}
-        {%- set clean = retention._clean_column_name(name)
+        {%- set clean = name | trim | lower
             or 'unnamed_column_' ~ loop.index -%}
         {%- if clean in present and clean not in repeated -%}
             {%- do repeated.append(clean) -%}
@@ -241,10 +241,6 @@
     {%- set problem = ("has column " ~ quoted | join(', ')
         ~ " more than once: keep one") if repeated else none -%}
     {{ return((present, source_names, problem)) }}
-{%- endmacro %}
-
-{% macro _clean_column_name(name) -%}
-    {{ return(name | trim | lower) }}
 {%- endmacro %}
 
 {#- After a CSV export is read: a problem (naming the line and column) when

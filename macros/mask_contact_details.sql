@@ -5,14 +5,19 @@
     kept; a date with its hour is not). Applied to text that is published
     and may hold what a person typed. -#}
 {% macro mask_contact_details(column) -%}
-    {%- set emails = retention.regexp_replace_all(
-        column,
-        '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+([.][A-Za-z0-9-]+)+',
-        '<email>') -%}
     {{ return(retention.regexp_replace_all(
-        emails,
+        retention.mask_emails(column),
         '[+][0-9]([ ./()-]*[0-9]){6,}|[(]?[0-9]([ ./()-]*[0-9]){8,}',
         '<phone>')) }}
+{%- endmacro %}
+
+{#- Every e-mail address in `column` replaced by '<email>' (also used on
+    the raw values of quarantined rows). -#}
+{% macro mask_emails(column) -%}
+    {{ return(retention.regexp_replace_all(
+        column,
+        '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+([.][A-Za-z0-9-]+)+',
+        '<email>')) }}
 {%- endmacro %}
 
 {#- Every match of `pattern` in `column` replaced by `replacement`. -#}

@@ -13,7 +13,12 @@
 {% macro iso_timestamp_pattern() -%}
     {{ return('^[0-9]{4}-[0-9]{2}-[0-9]{2}'
         ~ '([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,9})?)?)?'
-        ~ '(Z|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)?$') }}
+        ~ '(Z|' ~ retention.iso_zone_offset() ~ ')?$') }}
+{%- endmacro %}
+
+{#- An offset a real time zone can have: at most 14 hours. -#}
+{% macro iso_zone_offset() -%}
+    {{ return('[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?') }}
 {%- endmacro %}
 
 {% macro iso_offset_pattern() -%}
@@ -51,7 +56,7 @@
             then case
                 {#- DuckDB accepts +25:00; no real zone is over 14 hours #}
                 when not regexp_matches(
-                    {{ column }}, '[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?$'
+                    {{ column }}, '{{ retention.iso_zone_offset() }}$'
                 ) then null
                 else timezone('UTC', try_cast({{ column }} as timestamptz))
             end

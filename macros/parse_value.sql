@@ -10,14 +10,17 @@
     {{ return(adapter.dispatch('parse_value', 'retention')(column, kind)) }}
 {%- endmacro %}
 
-{#- Digits that fit each numeric kind: bigint holds 18 digits for sure;
-    decimal(18, 4) has 14 integer digits, decimal(18, 8) has 10. -#}
-{% macro numeric_pattern(kind) -%}
+{#- The shape of a raw integer, money or number. bounded: with no more
+    integer digits than its type holds (bigint holds 18 for sure,
+    decimal(18, 4) 14, decimal(18, 8) 10); unbounded: any number of digits
+    (text of that shape that does not fit is out_of_range). -#}
+{% macro numeric_pattern(kind, bounded=true) -%}
     {%- set integer_digits = {'integer': 18, 'money': 14, 'number': 10}[kind] -%}
+    {%- set digits = '{1,' ~ integer_digits ~ '}' if bounded else '+' -%}
     {%- if kind == 'integer' -%}
-        {{ return('^[+-]?[0-9]{1,' ~ integer_digits ~ '}$') }}
+        {{ return('^[+-]?[0-9]' ~ digits ~ '$') }}
     {%- else -%}
-        {{ return('^[+-]?[0-9]{1,' ~ integer_digits ~ '}([.][0-9]+)?$') }}
+        {{ return('^[+-]?[0-9]' ~ digits ~ '([.][0-9]+)?$') }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -198,9 +198,8 @@ parsed as (
                 if kind in ('integer', 'money', 'number') %}
             when raw__{{ col }} is not null
                 and {{ retention.parse_value('raw__' ~ col, kind) }} is null
-                and {{ retention.matches_regex('raw__' ~ col,
-                    '^[+-]?[0-9]+$' if kind == 'integer'
-                    else '^[+-]?[0-9]+([.][0-9]+)?$') }}
+                and {{ retention.matches_regex(
+                    'raw__' ~ col, retention.numeric_pattern(kind, false)) }}
                 then 'out_of_range:{{ col }}'
             {%- endfor %}
             {%- for col, kind in columns.items() if kind != 'string' %}
@@ -340,10 +339,8 @@ select * from with_raw_values
                 ~ " is null then '' else " ~ dbt.concat(["'<personal:'",
                     "substr(md5(raw__" ~ col ~ "), 1, 8)", "'>'"]) ~ " end") -%}
         {%- else -%}
-            {%- do parts.append("coalesce(" ~ retention.regexp_replace_all(
-                'raw__' ~ col,
-                '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+([.][A-Za-z0-9-]+)+',
-                '<email>') ~ ", '')") -%}
+            {%- do parts.append("coalesce("
+                ~ retention.mask_emails('raw__' ~ col) ~ ", '')") -%}
         {%- endif -%}
     {%- endfor -%}
     {{ return(parts) }}

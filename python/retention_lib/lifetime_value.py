@@ -83,6 +83,14 @@ def subscription_lifetimes(customer_months: pd.DataFrame) -> pd.DataFrame:
 
 
 MAX_RELATIVE_STANDARD_ERROR = 1.0
+# what a fit that does not converge or cannot be identified raises
+FIT_FAILURES = (clv.FitError, ValueError, FloatingPointError)
+# the order models, fitted one by one on a segment's _order_inputs
+ORDER_FITS = (
+    lambda group: clv.fit_bgnbd(group["x"], group["t_x"], group["T"]),
+    lambda group: clv.fit_gamma_gamma(
+        group["x"], group["repeat_mean_value"].fillna(0).astype(float)),
+)
 
 
 def _identified(fit: clv.Fit) -> bool:
@@ -133,15 +141,10 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
         for segment, group in groups:
             # each fit stands alone: one that fails never removes another's
             # rows (a Gamma-Gamma failure keeps the BG/NBD parameters)
-            fits = (
-                lambda g: clv.fit_bgnbd(g["x"], g["t_x"], g["T"]),
-                lambda g: clv.fit_gamma_gamma(
-                    g["x"], g["repeat_mean_value"].fillna(0).astype(float)),
-            )
-            for fit_model in fits:
+            for fit_model in ORDER_FITS:
                 try:
                     fit = fit_model(group)
-                except (clv.FitError, ValueError, FloatingPointError):
+                except FIT_FAILURES:
                     continue
                 if segment != "overall" and not _identified(fit):
                     continue
@@ -153,7 +156,7 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
         for segment, group in groups:
             try:
                 fit = clv.fit_sbg(group["periods"], group["churned"])
-            except (clv.FitError, ValueError, FloatingPointError):
+            except FIT_FAILURES:
                 continue
             if segment != "overall" and not _identified(fit):
                 continue
