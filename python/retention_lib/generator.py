@@ -24,9 +24,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from retention_lib.comments import write_comments
 from retention_lib.contract import EXPORTS
 
 DAY = 86_400
+# planted topics and sentiment of every survey comment (retention_lib.comments)
+COMMENT_TRUTH_FILE = "_truth_comments.tsv"
 SEGMENTS = np.array(["smb", "mid_market", "enterprise"])
 CHANNELS = np.array(["organic", "paid_search", "paid_social", "partner", "outbound"])
 COUNTRIES = np.array(["US", "CA", "GB", "DE", "FR", "NL", "IE"])
@@ -199,8 +202,12 @@ class _Chunk:
     """One chunk of customers and everything they generate."""
 
     def __init__(self, truth: Truth, price: dict, first_id: int, n: int,
-                 rng: np.random.Generator, h0: int, h1: int):
+                 rng: np.random.Generator, h0: int, h1: int,
+                 text_rng: np.random.Generator):
         self.t, self.price, self.rng = truth, price, rng
+        # comments draw from their own stream: every other export stays the
+        # same whatever the comments are
+        self.text_rng = text_rng
         self.first_id, self.n, self.h0, self.h1 = first_id, n, h0, h1
         self.out: dict[str, pa.Table] = {}
 
@@ -590,6 +597,7 @@ class _Chunk:
                            end_s // DAY).astype(np.int64)
         self.windows = (cust, act_start, np.maximum(act_end, act_start + 1),
                         ~ran_out & (end_s // DAY < h1))
+        self.episode_reason = np.where(canceled & (reason != ""), reason, "")
 
     # -- product ----------------------------------------------------------
     def product(self):
@@ -701,6 +709,8 @@ class _Chunk:
         vis = opened < h1 * DAY
         has_user = rng.random(len(t_ep)) < 0.85
         t_num = self.first_id * 20 + np.arange(len(t_ep))
+        category = np.where(churned[t_ep] & (rng.random(len(t_ep)) < 0.3), "billing",
+                            rng.choice(TICKET_CATEGORIES, len(t_ep)))
         self.out["tickets"] = pa.table({
             "ticket_id": _ids("tkt_", t_num[vis], 9),
             "customer_id": self.customer_ids.take(cust[vis]),
@@ -709,9 +719,7 @@ class _Chunk:
             "status": pa.array(status[vis]),
             "priority": pa.array(np.array(["low", "normal", "high", "urgent"])[
                 pri[vis]]),
-            "category": pa.array(np.where(
-                churned[t_ep] & (rng.random(len(t_ep)) < 0.3), "billing",
-                rng.choice(TICKET_CATEGORIES, len(t_ep)))[vis]),
+            "category": pa.array(category[vis]),
             "channel": pa.array(rng.choice(["email", "chat", "phone"], len(t_ep))[vis]),
             "opened_at": _ts(opened[vis]),
             "first_response_at": _ts(first_resp[vis], fr_vis[vis]),
@@ -742,14 +750,27 @@ class _Chunk:
         score = np.concatenate([nps, csat, ces]).astype(int)
         vis_s = s_time < h1 * DAY
         r_num = self.first_id * 20 + np.arange(int(vis_s.sum()))
+        response_ids = _ids("rsp_", r_num, 9)
+        # what each answer's comment is about: the situation it was given in
+        s_ep_all = np.concatenate([s_ep, t_ep[after], t_ep[ces_pick]])
+        leaving = churned[s_ep_all] & (a1[s_ep_all] * DAY - s_time < 120 * DAY)
+        no_ticket = np.full(len(s_ep), "")
+        hours = (first_resp - opened) / 3600
+        comments, truth = write_comments(
+            self.text_rng, s_type[vis_s], score[vis_s],
+            np.where(leaving, self.episode_reason[s_ep_all], "")[vis_s],
+            np.concatenate([no_ticket, category[after], category[ces_pick]])[vis_s],
+            np.concatenate([np.full(len(s_ep), np.nan), hours[after],
+                            hours[ces_pick]])[vis_s],
+            response_ids.to_pylist())
+        self.comment_truth = truth
         self.out["survey_responses"] = pa.table({
-            "response_id": _ids("rsp_", r_num, 9),
+            "response_id": response_ids,
             "customer_id": self.customer_ids.take(s_cust[vis_s]),
             "user_id": self.user_ids.take(self.first_user[s_cust[vis_s]]),
             "survey_type": pa.array(s_type[vis_s]),
             "score": pa.array(score[vis_s]).cast(pa.string()),
-            "comment": _str(np.full(int(vis_s.sum()), "needs improvement"),
-                            score[vis_s] < 5),
+            "comment": pa.array(comments, pa.string()),
             "responded_at": _ts(s_time[vis_s]),
         })
 
@@ -940,13 +961,14 @@ def generate(out_dir: str | Path, n_customers: int, seed: int = 42,
     writer.write("plans", plans)
     writer.write("fx_rates", fx_table(truth, np.random.default_rng([seed, 1]), h0,
                                       h1))
-    all_signups, all_channels = [], []
+    all_signups, all_channels, comment_truth = [], [], []
     n_chunks = max(1, -(-n_customers // chunk_size))
     chunk_rngs = root.spawn(n_chunks)
     for i in range(n_chunks):
         first = i * chunk_size
         n = min(chunk_size, n_customers - first)
-        chunk = _Chunk(truth, price, first + 1, n, chunk_rngs[i], h0, h1)
+        chunk = _Chunk(truth, price, first + 1, n, chunk_rngs[i], h0, h1,
+                       np.random.default_rng([seed, 3, i]))
         chunk.customers()
         chunk.subscriptions()
         chunk.billing()
@@ -956,6 +978,7 @@ def generate(out_dir: str | Path, n_customers: int, seed: int = 42,
         chunk.commerce()
         for export, table in chunk.out.items():
             writer.write(export, table)
+        comment_truth += chunk.comment_truth
         all_signups.append(chunk.signup)
         all_channels.append(chunk.channel)
     writer.write("marketing_spend", _marketing_spend(
@@ -964,6 +987,9 @@ def generate(out_dir: str | Path, n_customers: int, seed: int = 42,
     writer.close()
     (Path(out_dir) / "_truth.json").write_text(json.dumps(asdict(truth), indent=2)
                                                + "\n")
+    (Path(out_dir) / COMMENT_TRUTH_FILE).write_text("\n".join(
+        ["response_id\ttopics\tsentiment\tlanguage\tpersonal_values",
+         *comment_truth]) + "\n")
     return truth
 
 
