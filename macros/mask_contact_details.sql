@@ -30,6 +30,34 @@
     regexp_replace({{ column }}, '{{ pattern }}', '{{ replacement }}', 'g')
 {%- endmacro %}
 
+{#- Java writes group references as $1, not \1. -#}
 {% macro spark__regexp_replace_all(column, pattern, replacement) -%}
-    regexp_replace({{ column }}, '{{ pattern }}', '{{ replacement }}')
+    regexp_replace({{ column }}, '{{ pattern }}',
+        '{{ replacement | replace("\\", "$") }}')
+{%- endmacro %}
+
+{#- Free text with the name that follows a greeting, sign-off or reference
+    cue replaced by '<name>' (see _macros.yml). -#}
+{% macro mask_person_names(column) -%}
+    {%- set cues = ['regards', 'kind regards', 'best regards', 'cheers',
+        'thanks', 'thank you', 'hi', 'hello', 'dear', 'spoke with',
+        'spoke to', 'talked to', 'talked with', 'agent', 'my name is',
+        'ask for', 'contact', 'signed'] -%}
+    {%- set alternatives = [] -%}
+    {%- for cue in cues -%}
+        {%- set letters = [] -%}
+        {%- for character in cue -%}
+            {%- if character.isalpha() -%}
+                {%- do letters.append('[' ~ character.upper() ~ character ~ ']') -%}
+            {%- else -%}
+                {%- do letters.append(character) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do alternatives.append(letters | join('')) -%}
+    {%- endfor -%}
+    {{ return(retention.regexp_replace_all(
+        column,
+        '(^|[^A-Za-z])(' ~ alternatives | join('|')
+        ~ ')([ ,:-]+)[A-Z][A-Za-z-]*( [A-Z][A-Za-z-]*)?',
+        '\\1\\2\\3<name>')) }}
 {%- endmacro %}

@@ -1,7 +1,9 @@
 {# One row per customer of the latest health snapshot whose score is under
    var health_alert_threshold: score, band, the weakest component, and the
    most common support ticket categories of the 7 days up to the
-   snapshot (most frequent first, at most 3; NULL without tickets). #}
+   snapshot (most frequent first, at most 3; NULL without tickets), and
+   the pain-point topics of the customer's latest negative survey comments
+   (int_customer_negative_topics). #}
 
 with
 
@@ -14,6 +16,12 @@ health as (
 tickets as (
 
     select * from {{ ref('stg_support__tickets') }}
+
+),
+
+negative_topics as (
+
+    select * from {{ ref('int_customer_negative_topics') }}
 
 ),
 
@@ -111,12 +119,18 @@ final as (
         cast(
             coalesce(top_categories.tickets_last_7_days, 0)
             as {{ dbt.type_bigint() }}
-        ) as tickets_last_7_days
+        ) as tickets_last_7_days,
+        cast(
+            negative_topics.latest_negative_topics as {{ dbt.type_string() }}
+        ) as latest_negative_topics
 
     from alerted
 
     left join top_categories
         on alerted.customer_id = top_categories.customer_id
+
+    left join negative_topics
+        on alerted.customer_id = negative_topics.customer_id
 
 )
 

@@ -3,7 +3,8 @@
    and band, and the risk flags of METRICS.md section 7: usage drop > 30 %
    (qualifying events of the last 30 days under 70 % of the 30 before),
    open urgent or high-priority ticket, failed payment in the last 90 days,
-   detractor NPS (latest answer 0-6). #}
+   detractor NPS (latest answer 0-6); and the pain-point topics of the
+   customer's latest negative survey comments. #}
 
 with
 
@@ -22,6 +23,12 @@ health as (
 as_of as (
 
     select * from {{ ref('util_as_of_date') }}
+
+),
+
+negative_topics as (
+
+    select * from {{ ref('int_customer_negative_topics') }}
 
 ),
 
@@ -68,12 +75,18 @@ final as (
             as has_open_urgent_ticket,
         coalesce(health.failed_payments_90d > 0, false)
             as has_failed_payment,
-        coalesce(health.latest_nps_score <= 6, false) as is_nps_detractor
+        coalesce(health.latest_nps_score <= 6, false) as is_nps_detractor,
+        cast(
+            negative_topics.latest_negative_topics as {{ dbt.type_string() }}
+        ) as latest_negative_topics
 
     from renewing
 
     left join health
         on renewing.customer_id = health.customer_id
+
+    left join negative_topics
+        on renewing.customer_id = negative_topics.customer_id
 
 )
 

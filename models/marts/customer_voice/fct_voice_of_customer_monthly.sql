@@ -3,93 +3,53 @@
    nps = 100 x (promoters (9-10) - detractors (0-6)) / NPS responses;
    csat_rate = CSAT responses scoring 4 or 5 / CSAT responses; ces_score =
    mean effort score (1 .. var ces_scale_max, lower is easier). A metric
-   with no responses is NULL. The plan tier is the customer's in that month
-   ('none' when not paying). #}
-
-{% set dimensions = [
-    'segment', 'plan_tier', 'acquisition_channel', 'country_code'
-] %}
+   with no responses is NULL. Slices as in int_voice_records_sliced (the
+   plan tier is the customer's in that month, 'none' when not paying).
+   Comments: how many answers had one, how many read positive or negative
+   by text sentiment (int_survey_comments_scored), and the share whose
+   text sentiment agrees with the score band. #}
 
 with
 
-responses as (
-
-    select * from {{ ref('stg_support__survey_responses') }}
-
-),
-
-customers as (
-
-    select * from {{ ref('stg_billing__customers') }}
-
-),
-
-customer_months as (
-
-    select * from {{ ref('fct_customer_mrr_monthly') }}
-
-),
-
-as_of as (
-
-    select * from {{ ref('util_as_of_date') }}
-
-),
-
-classified as (
-
-    select
-        responses.response_id,
-        responses.survey_type,
-        responses.score,
-        cast({{ dbt.date_trunc('month', 'responses.responded_at') }} as date)
-            as date_month,
-        coalesce(customers.segment, 'unknown') as segment,
-        coalesce(customers.acquisition_channel, 'unknown')
-            as acquisition_channel,
-        coalesce(customers.country_code, 'unknown') as country_code,
-        coalesce(customer_months.plan_tier, 'none') as plan_tier
-
-    from responses
-
-    inner join as_of
-        on cast(responses.responded_at as date) <= as_of.as_of_date
-
-    left join customers
-        on responses.customer_id = customers.customer_id
-
-    left join customer_months
-        on
-            responses.customer_id = customer_months.customer_id
-            and customer_months.date_month
-            = {{ dbt.date_trunc('month', 'responses.responded_at') }}
-            and customer_months.is_paying
-
-),
-
 sliced as (
 
+    select * from {{ ref('int_voice_records_sliced') }}
+
+),
+
+records as (
+
+    select * from {{ ref('int_voice_records') }}
+
+),
+
+scored as (
+
+    select * from {{ ref('int_survey_comments_scored') }}
+
+),
+
+answers as (
+
     select
-        date_month,
-        'all' as dimension_name,
-        'all' as dimension_value,
-        survey_type,
-        score
+        sliced.date_month,
+        sliced.dimension_name,
+        sliced.dimension_value,
+        records.survey_type,
+        records.score,
+        records.voice_text,
+        scored.text_sentiment,
+        scored.sentiments_agree
 
-    from classified
+    from sliced
 
-    {% for dimension in dimensions %}
-    union all
+    inner join records
+        on sliced.record_id = records.record_id
 
-    select
-        date_month,
-        '{{ dimension }}' as dimension_name,
-        {{ dimension }} as dimension_value,
-        survey_type,
-        score
+    left join scored
+        on sliced.record_id = scored.record_id
 
-    from classified
-    {% endfor %}
+    where sliced.record_type = 'survey_response'
 
 ),
 
@@ -122,9 +82,17 @@ counted as (
             case
                 when survey_type = 'ces' then cast(score as double precision)
             end
-        ) as ces_score
+        ) as ces_score,
+        sum(case when voice_text is not null then 1 else 0 end)
+            as commented_responses,
+        sum(case when text_sentiment = 'positive' then 1 else 0 end)
+            as text_positive_comments,
+        sum(case when text_sentiment = 'negative' then 1 else 0 end)
+            as text_negative_comments,
+        sum(case when sentiments_agree then 1 else 0 end)
+            as sentiment_agreements
 
-    from sliced
+    from answers
 
     group by 1, 2, 3
 
@@ -146,7 +114,15 @@ final as (
         cast(csat_satisfied_responses as double precision)
         / nullif(csat_responses, 0) as csat_rate,
         cast(ces_responses as {{ dbt.type_bigint() }}) as ces_responses,
-        ces_score
+        ces_score,
+        cast(commented_responses as {{ dbt.type_bigint() }})
+            as commented_responses,
+        cast(text_positive_comments as {{ dbt.type_bigint() }})
+            as text_positive_comments,
+        cast(text_negative_comments as {{ dbt.type_bigint() }})
+            as text_negative_comments,
+        cast(sentiment_agreements as double precision)
+        / nullif(commented_responses, 0) as sentiment_agreement_rate
 
     from counted
 
