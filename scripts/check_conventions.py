@@ -1,11 +1,11 @@
-"""Convention check on the dbt manifest (STYLE.md sections 4, 8 and 9).
+"""Convention check on the dbt manifest (layout and naming: README, Layout).
 
 dbt_project_evaluator cannot be installed here (no package hub), so this
 script checks the rules that matter to us and exits 1 listing every breach:
 - every model, source and source table has a description; a model's first
   sentence states its grain ("One row ..." / "One row per ...");
 - model names carry their layer's prefix (staging stg_/base_, intermediate
-  int_, marts fct_/dim_ or a stable DESIGN.md name, utilities util_);
+  int_, marts fct_/dim_ or a stable published name, utilities util_);
 - every model has a test on its key (unique + not_null, a combination test,
   or a single_row test), except base_ validation models (one row per
   distinct raw row, duplicates included by design);
@@ -30,7 +30,7 @@ PREFIXES = {
     "marts": ("fct_", "dim_"),
     "utilities": ("util_",),
 }
-# Stable mart names of DESIGN.md without a fct_/dim_ prefix.
+# Stable published mart names without a fct_/dim_ prefix.
 STABLE_MART_NAMES = {"clv_model_parameters"}
 KEY_TESTS = {"unique", "unique_combination_of_columns", "single_row"}
 

@@ -1,4 +1,4 @@
-{# The health score must earn its place (METRICS.md section 7): pooled over
+{# The health score must earn its place (docs/metrics.md section 7): pooled over
    every back-test snapshot, the ROC AUC of (100 - health_score) for churn
    within 90 days is at least 0.70, the bands are monotone (red churns
    more than yellow, yellow more than green), and every component on its

@@ -1,6 +1,6 @@
 """Customer health score: components, weighted score, bands and back-test.
 
-METRICS.md section 7. The dbt Python models fct_customer_health_snapshots
+docs/metrics.md section 7. The dbt Python models fct_customer_health_snapshots
 and fct_health_score_backtest call these functions on the inputs of
 int_health_inputs_aggregated_to_customer_week.
 

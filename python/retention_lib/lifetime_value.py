@@ -4,7 +4,7 @@ The dbt models clv_model_parameters and fct_customer_lifetime_value read
 their refs into pandas, call these functions and return the frames; every
 statistical step is in retention_lib.clv.
 
-Conventions (METRICS.md section 6, docs/DECISIONS.md):
+Conventions (docs/metrics.md section 6, docs/DECISIONS.md):
 - Orders (non-contractual): BG/NBD + Gamma-Gamma, overall and per segment,
   in the time unit `day` or `week`. A segment whose fit fails (too few
   repeat buyers) uses the overall parameters; the row says which.

@@ -52,3 +52,25 @@ def test_undescribed_columns_and_unexposed_marts_fail():
     assert "source billing.customers.customer_id: column undescribed" in problems
     assert any("no exposure" in p for p in problems)
     assert len(problems) == 3
+
+
+def test_the_project_cites_no_document_its_users_do_not_have():
+    """Metric definitions, design and style ship with the project
+    (docs/metrics.md, docs/DECISIONS.md, the README): no tracked file points
+    a reader at the development team's own documents."""
+    import re  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=PROJECT_DIR,
+                             capture_output=True, text=True,
+                             check=True).stdout.split()
+    outside = re.compile(r"\b(METRICS|DESIGN|STYLE)\.md\b|\.\./shared\b")
+    citing = []
+    for name in tracked:
+        path = PROJECT_DIR / name
+        if path.suffix in {".csv", ".tsv", ".parquet"} or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        citing += [f"{name}:{n}" for n, line in enumerate(text.splitlines(), 1)
+                   if outside.search(line)]
+    assert citing == []

@@ -1,6 +1,6 @@
 {# One row per subscription not cancelled by as_of_date whose current term
    ends within 90 days after as_of_date: its customer's latest health score
-   and band, and the risk flags of METRICS.md section 7: usage drop > 30 %
+   and band, and the risk flags of docs/metrics.md section 7: usage drop > 30 %
    (qualifying events of the last 30 days under 70 % of the 30 before),
    open urgent or high-priority ticket, failed payment in the last 90 days,
    detractor NPS (latest answer 0-6); and the pain-point topics of the

@@ -1,7 +1,7 @@
 {# One row per customer and month from the customer's first paying month
    through the month their MRR returns to 0 for the last time (or the month
    of as_of_date), gaps included: MRR at the month's end, the previous
-   month's, and the movement between them (METRICS.md section 1).
+   month's, and the movement between them (docs/metrics.md section 1).
    A month whose lines in force net to a negative amount (a downgrade credit
    in force while the base line is not) counts as MRR 0. #}
 

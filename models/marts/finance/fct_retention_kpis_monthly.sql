@@ -1,6 +1,6 @@
 {# One row per calendar month from the first month with a paying customer
    to the month of as_of_date: every monthly subscription-revenue metric of
-   METRICS.md section 1 under its exact name, and is_complete_period (false
+   docs/metrics.md section 1 under its exact name, and is_complete_period (false
    for the month of as_of_date unless as_of_date is its last day).
    S = paying customers at the end of m-1, E = at the end of m, N = paying
    at the end of m but not of m-1 (new + reactivated). A rate whose
@@ -378,7 +378,7 @@ acquisition as (
 
 ),
 
-{# every monthly headline metric of METRICS.md sections 2 to 6, from the
+{# every monthly headline metric of docs/metrics.md sections 2 to 6, from the
     mart that defines it (its whole-business row) #}
 with_sections as (
 
