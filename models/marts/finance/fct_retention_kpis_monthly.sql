@@ -89,6 +89,7 @@ twelve_month as (
     select
         cast({{ dbt.dateadd('month', 12, 'base_month') }} as date)
             as date_month,
+        count(*) as base_customers_12m,
         sum(base_mrr) as mrr_12m_base,
         sum(later_mrr) as retained_mrr_12m,
         sum(
@@ -141,6 +142,7 @@ joined as (
         coalesce(monthly.churned_customers, 0) as churned_customers,
         coalesce(monthly.premium_customers, 0) as premium_customers,
         coalesce(monthly.loyal_customers, 0) as loyal_customers,
+        coalesce(twelve_month.base_customers_12m, 0) as base_customers_12m,
         twelve_month.mrr_12m_base,
         twelve_month.retained_mrr_12m,
         twelve_month.retained_mrr_12m_capped
@@ -264,6 +266,8 @@ final as (
         cast(retained_mrr_12m_capped as double precision)
         / nullif(mrr_12m_base, 0)
             as grr_12m,
+        cast(base_customers_12m as {{ dbt.type_bigint() }})
+            as nrr_12m_base_customers,
         nrr_monthly - 1 as existing_customer_revenue_growth_rate,
         cast(new_mrr + reactivation_mrr + expansion_mrr as double precision)
         / nullif(churn_mrr + contraction_mrr, 0) as quick_ratio,
@@ -378,15 +382,44 @@ acquisition as (
 
 ),
 
+{# which systems delivered data at all: an export with no staged row is an
+    absent system, and its counts stay NULL (unknown), never 0 #}
+coverage as (
+
+    select
+        max(
+            case
+                when export_name = 'events' and staged_rows > 0 then 1 else 0
+            end
+        ) = 1 as has_product_data,
+        max(
+            case
+                when export_name = 'survey_responses' and staged_rows > 0
+                    then 1
+                else 0
+            end
+        ) = 1 as has_survey_data,
+        max(
+            case
+                when export_name = 'tickets' and staged_rows > 0 then 1 else 0
+            end
+        ) = 1 as has_support_data
+
+    from {{ ref('util_export_reconciliation') }}
+
+),
+
 {# every monthly headline metric of docs/metrics.md sections 2 to 6, from the
     mart that defines it (its whole-business row) #}
 with_sections as (
 
     select
         subscription_kpis.*,
-        cast(engagement.active_users as {{ dbt.type_bigint() }})
+        {{ count_if_covered(
+            'engagement.active_users', 'coverage.has_product_data') }}
             as active_users,
-        cast(engagement.active_accounts as {{ dbt.type_bigint() }})
+        {{ count_if_covered(
+            'engagement.active_accounts', 'coverage.has_product_data') }}
             as active_accounts,
         engagement.average_dau,
         engagement.stickiness_ratio,
@@ -396,22 +429,39 @@ with_sections as (
         signup_retention.day_30_retention_rate,
         activation.account_activation_rate,
         activation.user_activation_rate,
-        cast(voice.nps_responses as {{ dbt.type_bigint() }})
+        {{ count_if_covered(
+            'voice.nps_responses', 'coverage.has_survey_data') }}
             as nps_responses,
         voice.nps,
-        cast(voice.csat_responses as {{ dbt.type_bigint() }})
+        {{ count_if_covered(
+            'voice.csat_responses', 'coverage.has_survey_data') }}
             as csat_responses,
         voice.csat_rate,
-        cast(voice.ces_responses as {{ dbt.type_bigint() }})
+        {{ count_if_covered(
+            'voice.ces_responses', 'coverage.has_survey_data') }}
             as ces_responses,
         voice.ces_score,
-        cast(support.tickets_opened as {{ dbt.type_bigint() }})
+        {{ count_if_covered(
+            'support.tickets_opened', 'coverage.has_support_data') }}
             as tickets_opened,
         support.first_response_hours_median,
         support.resolution_hours_median,
-        cast(support.open_backlog as {{ dbt.type_bigint() }})
+        {{ count_if_covered(
+            'support.open_backlog', 'coverage.has_support_data') }}
             as open_backlog,
-        support.tickets_per_100_paying_customers,
+        {#- a month without a row in the support mart had no ticket opened
+            or open: 0 per 100 paying customers (NULL without any) #}
+        case
+            when coverage.has_support_data
+                then
+                    coalesce(
+                        support.tickets_per_100_paying_customers,
+                        case
+                            when subscription_kpis.paying_customers > 0
+                                then 0.0
+                        end
+                    )
+        end as tickets_per_100_paying_customers,
         commerce.repeat_purchase_rate,
         commerce.median_days_between_purchases,
         commerce.mean_days_between_purchases,
@@ -425,9 +475,14 @@ with_sections as (
             as acquisition_spend,
         cast(acquisition.cac as decimal(18, 4)) as cac,
         acquisition.ltv_to_cac_ratio,
-        acquisition.cac_payback_months
+        acquisition.cac_payback_months,
+        coverage.has_product_data,
+        coverage.has_survey_data,
+        coverage.has_support_data
 
     from final as subscription_kpis
+
+    cross join coverage
 
     left join engagement
         on subscription_kpis.date_month = engagement.date_month
