@@ -1,11 +1,14 @@
 {# One row per month from the first month with an issued invoice to the
    month of as_of_date: amount invoiced in the month (invoices issued
    before its snapshot, i.e. month end or the end of as_of_date), accounts
-   receivable at the snapshot (invoices issued before it and not paid
-   before it, uncollectible ones included and also shown apart) and
-   dso_days = accounts receivable / invoiced amount x days in the period
-   (days up to the snapshot for the month of as_of_date). Amounts are in
-   the reporting currency at the rate of each invoice's issue date. #}
+   receivable at the snapshot (invoices issued before it, not paid before
+   it and not written off, i.e. not marked uncollectible; the written-off
+   amount is published apart) and dso_days = accounts receivable /
+   invoiced amount x days in the period (days up to the snapshot for the
+   month of as_of_date). The earlier definitions, written-off invoices
+   included, stay as accounts_receivable_incl_written_off and
+   dso_days_incl_written_off. Amounts are in the reporting currency at the
+   rate of each invoice's issue date. #}
 
 with
 
@@ -70,7 +73,7 @@ receivable as (
     select
         periods.date_month,
         count(*) as open_invoices,
-        sum(invoices.total_amount) as accounts_receivable,
+        sum(invoices.total_amount) as receivable_incl_written_off,
         sum(
             case
                 when invoices.invoice_status = 'uncollectible'
@@ -105,15 +108,36 @@ final as (
             as invoiced_amount,
         cast(coalesce(receivable.open_invoices, 0) as {{ dbt.type_bigint() }})
             as open_invoices,
-        cast(coalesce(receivable.accounts_receivable, 0) as decimal(18, 4))
-            as accounts_receivable,
+        cast(
+            coalesce(
+                receivable.receivable_incl_written_off
+                - receivable.uncollectible_receivable,
+                0
+            ) as decimal(18, 4)
+        ) as accounts_receivable,
         cast(
             coalesce(receivable.uncollectible_receivable, 0) as decimal(18, 4)
         ) as uncollectible_receivable,
-        cast(coalesce(receivable.accounts_receivable, 0) as double precision)
+        cast(
+            coalesce(
+                receivable.receivable_incl_written_off
+                - receivable.uncollectible_receivable,
+                0
+            ) as double precision
+        )
         / nullif(invoiced.invoiced_amount, 0)
         * periods.days_in_period as dso_days,
-        periods.is_complete_period
+        periods.is_complete_period,
+        cast(
+            coalesce(receivable.receivable_incl_written_off, 0)
+            as decimal(18, 4)
+        ) as accounts_receivable_incl_written_off,
+        cast(
+            coalesce(receivable.receivable_incl_written_off, 0)
+            as double precision
+        )
+        / nullif(invoiced.invoiced_amount, 0)
+        * periods.days_in_period as dso_days_incl_written_off
 
     from periods
 
