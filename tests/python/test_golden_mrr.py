@@ -28,6 +28,8 @@ PLANS = [  # plan_id, tier, months, list price per seat, currency
     ("basic_12m_usd", "basic", 12, "1200.00", "USD"),
     ("basic_1m_eur", "basic", 1, "40.00", "EUR"),
     ("basic_1m_gbp", "basic", 1, "40.00", "GBP"),
+    ("pro_1m_eur", "pro", 1, "100.00", "EUR"),
+    ("basic_12m_gbp", "basic", 12, "1200.00", "GBP"),
 ]
 CURRENCY = {plan[0]: plan[4] for plan in PLANS}
 
@@ -61,6 +63,15 @@ SUBSCRIPTIONS = {
              "2024-08-01", "2024-08-01", "other"),
     "s12": ("g12", "basic_1m_usd", 1, "canceled", None, "2024-05-03",
             "2024-05-20", "2024-05-20", "other"),
+    "s13": ("g13", "basic_1m_eur", 1, "canceled", None, "2024-05-01",
+            "2024-09-01", "2024-09-01", "other"),
+    "s14": ("g14", "basic_12m_gbp", 1, "active", None, "2023-12-01", "", "", ""),
+    "s15e": ("g15", "pro_1m_eur", 1, "canceled", None, "2024-05-01",
+             "2024-10-01", "2024-10-01", "other"),
+    "s15u": ("g15", "basic_1m_usd", 1, "canceled", None, "2024-05-01",
+             "2024-07-01", "2024-07-01", "other"),
+    "s15p": ("g15", "pro_1m_usd", 1, "canceled", None, "2024-07-01",
+             "2024-10-01", "2024-10-01", "other"),
 }
 
 # line: subscription, plan, seats, type, start, end, amount, discount, invoice,
@@ -134,8 +145,9 @@ LINES = [
      "40.00", "0.00", "i07a", ""),
     ("s07e", "basic_1m_eur", 1, "subscription", "2024-03-01", "2024-04-01",
      "40.00", "0.00", "i07b", ""),
-    # g07g: 40 GBP x 1.25 (the rate at the subscription's first period start,
-    # 1 June) = 50.00 USD in every month; July's 1.30 creates no expansion
+    # g07g: 40 GBP at each line's own period start: June 1.25 -> 50.00 (new);
+    # July 1.30 -> 52.00: fx_mrr 40 x (1.30 - 1.25) = 2.00, business change
+    # 0 (unchanged, never an expansion); August 52.00; September churn
     ("s07g", "basic_1m_gbp", 1, "subscription", "2024-06-01", "2024-07-01",
      "40.00", "0.00", "i07c", ""),
     ("s07g", "basic_1m_gbp", 1, "subscription", "2024-07-01", "2024-08-01",
@@ -169,7 +181,51 @@ LINES = [
     # g12: paid, but in force at no month end
     ("s12", "basic_1m_usd", 1, "subscription", "2024-05-03", "2024-05-20",
      "50.00", "0.00", "i12", ""),
+    # g13: EUR monthly, rate 1.10 until June, 1.20 from July: May 44.00
+    # (new), June 44.00, July 48.00 (fx_mrr 40 x 0.10 = 4.00, unchanged),
+    # August 48.00, September churn of 48.00
+    ("s13", "basic_1m_eur", 1, "subscription", "2024-05-01", "2024-06-01",
+     "40.00", "0.00", "i13a", ""),
+    ("s13", "basic_1m_eur", 1, "subscription", "2024-06-01", "2024-07-01",
+     "40.00", "0.00", "i13b", ""),
+    ("s13", "basic_1m_eur", 1, "subscription", "2024-07-01", "2024-08-01",
+     "40.00", "0.00", "i13c", ""),
+    ("s13", "basic_1m_eur", 1, "subscription", "2024-08-01", "2024-09-01",
+     "40.00", "0.00", "i13d", ""),
+    # g14: GBP annual, 1,200 GBP = 100 GBP a month: from December 2023 at
+    # 1.25 = 125.00 (new, then unchanged); renewed on 1 December 2024 at
+    # 1.30 = 130.00: fx_mrr 100 x 0.05 = 5.00, unchanged
+    ("s14", "basic_12m_gbp", 1, "subscription", "2023-12-01", "2024-12-01",
+     "1200.00", "0.00", "i14a", ""),
+    ("s14", "basic_12m_gbp", 1, "subscription", "2024-12-01", "2025-12-01",
+     "1200.00", "0.00", "i14b", ""),
+    # g15: two currencies. EUR 100 a month (May to September) and USD basic
+    # 50 (May, June), then USD pro 80 (July to September). May 110 + 50 =
+    # 160.00 (new); June 160.00; July 120 + 80 = 200.00: fx_mrr = EUR 100 x
+    # (1.20 - 1.10) = 10.00, USD 0 -> business change 200 - 160 - 10 = 30
+    # (expansion); August, September 200.00; October churn of 200.00
+    ("s15e", "pro_1m_eur", 1, "subscription", "2024-05-01", "2024-06-01",
+     "100.00", "0.00", "i15a", ""),
+    ("s15e", "pro_1m_eur", 1, "subscription", "2024-06-01", "2024-07-01",
+     "100.00", "0.00", "i15b", ""),
+    ("s15e", "pro_1m_eur", 1, "subscription", "2024-07-01", "2024-08-01",
+     "100.00", "0.00", "i15c", ""),
+    ("s15e", "pro_1m_eur", 1, "subscription", "2024-08-01", "2024-09-01",
+     "100.00", "0.00", "i15d", ""),
+    ("s15e", "pro_1m_eur", 1, "subscription", "2024-09-01", "2024-10-01",
+     "100.00", "0.00", "i15e", ""),
+    ("s15u", "basic_1m_usd", 1, "subscription", "2024-05-01", "2024-06-01",
+     "50.00", "0.00", "i15f", ""),
+    ("s15u", "basic_1m_usd", 1, "subscription", "2024-06-01", "2024-07-01",
+     "50.00", "0.00", "i15g", ""),
+    ("s15p", "pro_1m_usd", 1, "subscription", "2024-07-01", "2024-08-01",
+     "80.00", "0.00", "i15h", ""),
+    ("s15p", "pro_1m_usd", 1, "subscription", "2024-08-01", "2024-09-01",
+     "80.00", "0.00", "i15i", ""),
+    ("s15p", "pro_1m_usd", 1, "subscription", "2024-09-01", "2024-10-01",
+     "80.00", "0.00", "i15j", ""),
 ]
+FX_CUSTOMERS = {"g07g", "g13", "g14", "g15"}
 
 
 def ts(day: str) -> str:
@@ -236,7 +292,8 @@ def write_raw(folder: Path) -> None:
     tables["fx_rates"] = pd.DataFrame(
         [{"rate_date": f"{m:%Y-%m-%d}", "currency": "USD", "rate_to_usd": "1"}
          for m in months]
-        + [{"rate_date": f"{m:%Y-%m-%d}", "currency": "EUR", "rate_to_usd": "1.10"}
+        + [{"rate_date": f"{m:%Y-%m-%d}", "currency": "EUR",
+            "rate_to_usd": "1.10" if m < pd.Timestamp("2024-07-01") else "1.20"}
            for m in months]
         + [{"rate_date": f"{m:%Y-%m-%d}", "currency": "GBP",
             "rate_to_usd": "1.25" if m < pd.Timestamp("2024-07-01") else "1.30"}
@@ -263,17 +320,18 @@ def build(tmp_path_factory, extra_vars: str = ""):
 
 def customer_months(con) -> dict:
     rows = con.execute("""select customer_id, cast(date_month as varchar), mrr,
-                                 contract_mrr, movement
+                                 contract_mrr, movement, fx_mrr
                           from fct_customer_mrr_monthly""").fetchall()
     return {(c, m): (Decimal(mrr).quantize(Decimal("0.01")),
-                     Decimal(cmrr).quantize(Decimal("0.01")), mv)
-            for c, m, mrr, cmrr, mv in rows}
+                     Decimal(cmrr).quantize(Decimal("0.01")), mv,
+                     Decimal(fx).quantize(Decimal("0.01")))
+            for c, m, mrr, cmrr, mv, fx in rows}
 
 
 def expected_rows() -> dict:
     frame = pd.read_csv(FIXTURE / "expected_customer_mrr.csv", dtype=str)
     return {(r.customer_id, r.date_month): (Decimal(r.mrr), Decimal(r.contract_mrr),
-                                            r.movement)
+                                            r.movement, Decimal(r.fx_mrr))
             for r in frame.itertuples()}
 
 
@@ -291,24 +349,49 @@ def test_customer_months_match_the_hand_computed_golden_file(default_build):
 
 def test_april_kpis_by_hand(default_build):
     """End of March (S): g01 100, g02 100, g03 80, g04 150, g05 40, g06 150,
-    g07e 44 -> S = 7, mrr_start = 664. April: g05 +10 (expansion), g06 -50
-    (contraction), g07e -44 (churn), g10 +100 (reactivation) -> mrr 680,
-    E = 7, N = 1: retention (7 - 1) / 7, churn 1 / 7, NRR (664 + 10 - 50 -
-    44) / 664, GRR (664 - 50 - 44) / 664, quick ratio 110 / 94."""
+    g07e 44, g14 125 -> S = 8, mrr_start = 789. April: g05 +10
+    (expansion), g06 -50 (contraction), g07e -44 (churn), g10 +100
+    (reactivation) -> mrr 805, E = 8, N = 1: retention (8 - 1) / 8, churn
+    1 / 8, NRR (789 + 10 - 50 - 44) / 789, GRR (789 - 50 - 44) / 789,
+    quick ratio 110 / 94."""
     row = default_build.execute("""
         select mrr_start, mrr, paying_customers_start, paying_customers,
                customer_retention_rate, customer_churn_rate, nrr_monthly,
                grr_monthly, quick_ratio, arpa, reactivation_mrr
         from fct_retention_kpis_monthly where date_month = date '2024-04-01'
     """).fetchone()
-    assert [float(v) for v in row[:4]] == [664, 680, 7, 7]
-    assert row[4] == pytest.approx(6 / 7, abs=1e-12)
-    assert row[5] == pytest.approx(1 / 7, abs=1e-12)
-    assert row[6] == pytest.approx(580 / 664, abs=1e-12)
-    assert row[7] == pytest.approx(570 / 664, abs=1e-12)
+    assert [float(v) for v in row[:4]] == [789, 805, 8, 8]
+    assert row[4] == pytest.approx(7 / 8, abs=1e-12)
+    assert row[5] == pytest.approx(1 / 8, abs=1e-12)
+    assert row[6] == pytest.approx(705 / 789, abs=1e-12)
+    assert row[7] == pytest.approx(695 / 789, abs=1e-12)
     assert row[8] == pytest.approx(110 / 94, abs=1e-12)
-    assert float(row[9]) == pytest.approx(680 / 7, abs=1e-4)
+    assert float(row[9]) == pytest.approx(805 / 8, abs=1e-4)
     assert float(row[10]) == 100
+
+
+def test_fx_movement_by_hand(default_build):
+    """July 2024: EUR 1.10 -> 1.20 and GBP 1.25 -> 1.30. fx_mrr = g07g 2.00
+    + g13 4.00 + g15 10.00 = 16.00; g15's USD upgrade (50 -> 80) is the
+    month's only expansion, 30.00, not 40.00. December: g14's annual GBP
+    renewal, fx_mrr 5.00. The bridge holds with fx_mrr; NRR excludes it
+    (constant currency); customers paying in USD only never have fx_mrr."""
+    rows = {str(r[0]): r[1:] for r in default_build.execute("""
+        select date_month, fx_mrr, expansion_mrr, mrr_start, mrr, new_mrr,
+               reactivation_mrr, contraction_mrr, churn_mrr, nrr_monthly
+        from fct_retention_kpis_monthly""").fetchall()}
+    fx, expansion, start, end, new, react, contraction, churn, nrr = \
+        rows["2024-07-01"]
+    assert (fx, expansion) == (Decimal("16.00"), Decimal("30.00"))
+    assert end == start + new + react + expansion - contraction - churn + fx
+    assert nrr == pytest.approx(
+        float(start + expansion - contraction - churn) / float(start), abs=1e-12)
+    assert rows["2024-12-01"][0] == Decimal("5.00")
+    usd_only = default_build.execute(f"""
+        select count(*) from fct_customer_mrr_monthly
+        where fx_mrr != 0 and customer_id not in
+            ({", ".join(f"'{c}'" for c in sorted(FX_CUSTOMERS))})""").fetchone()[0]
+    assert usd_only == 0
 
 
 def test_flipped_policies_change_exactly_their_customers(tmp_path_factory,
@@ -328,12 +411,13 @@ def test_flipped_policies_change_exactly_their_customers(tmp_path_factory,
     assert {k[0] for k in changed} == {"g02", "g05", "g06", "g10"}
     assert flipped[("g02", "2024-06-01")][2] == "churn"
     assert ("g02", "2024-07-01") not in flipped
-    assert flipped[("g06", "2024-03-01")][::2] == (Decimal("100.00"), "contraction")
+    assert flipped[("g06", "2024-03-01")][:3:2] == (Decimal("100.00"),
+                                                      "contraction")
     assert flipped[("g06", "2024-04-01")][2] == "unchanged"
     assert [flipped[("g05", f"2024-0{m}-01")][0] for m in range(1, 6)] == [
         Decimal("50.00")] * 5
     assert flipped[("g05", "2024-06-01")][2] == "churn"
     assert flipped[("g10", "2024-02-01")] == (Decimal("100.00"), Decimal("100.00"),
-                                              "unchanged")
+                                              "unchanged", Decimal("0.00"))
     assert flipped[("g10", "2024-03-01")][2] == "churn"
     assert flipped[("g10", "2024-04-01")][2] == "reactivation"

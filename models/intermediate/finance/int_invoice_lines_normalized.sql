@@ -1,7 +1,9 @@
 {# One row per subscription or proration line of a paid, open or
    uncollectible invoice: its monthly amounts in the reporting currency.
-   - Period length: exactly 1, 3 or 12 calendar months (same day of month)
-     counts as 1, 3 or 12. A proration line counts as the share of its
+   - Period length: k whole calendar months (the same day of the month k
+     months later, or month end to month end, at the same time of day)
+     count as k, for any k: monthly, two-monthly, quarterly, semi-annual,
+     annual, multi-year. A proration line counts as the share of its
      plan's billing period it covers (billing_period_months x its duration /
      the duration of the billing period ending with it), which is how
      billing systems prorate, so a mid-period upgrade is an expansion of
@@ -13,12 +15,12 @@
      (0.006 / period_months), the monthly amount of a subscription line of
      the same subscription, plan and quantity that overlaps or adjoins it,
      it takes that line's exact monthly amount: no one-cent movements.
-   - FX: converted once, at the rate of the start of the subscription's
-     first service period (int_fx_rates_filled_to_day), so that
-     currency movement never creates an expansion or contraction (renewals
-     of an unchanged subscription keep the same converted MRR); lines
-     without a subscription use their own period start. No rate is needed
-     for lines already in the reporting currency.
+   - FX: each line is converted once, at the rate of its own service-period
+     start (int_fx_rates_filled_to_day), so a renewal takes the rate of
+     its renewal date; native_monthly_amount keeps the line's own currency,
+     from which fct_customer_mrr_monthly separates the exchange-rate effect
+     (fx_mrr) from expansion and contraction. No rate is needed for lines
+     already in the reporting currency.
    - Void and draft invoices, one-time charges and credits carry no MRR. #}
 
 {% set period_seconds = dbt.datediff(
@@ -80,15 +82,7 @@ lines as (
         line_items.discount_amount,
         line_items.period_start_at,
         line_items.period_end_at,
-        cast(
-            case
-                when line_items.subscription_id is null
-                    then line_items.period_start_at
-                else min(line_items.period_start_at) over (
-                    partition by line_items.subscription_id
-                )
-            end as date
-        ) as fx_rate_date,
+        cast(line_items.period_start_at as date) as fx_rate_date,
         invoices.invoice_status,
         invoices.issued_at,
         invoices.due_at,
@@ -108,28 +102,55 @@ lines as (
 
 ),
 
+with_calendar_months as (
+
+    select
+        *,
+        {{ dbt.datediff('period_start_at', 'period_end_at', 'month') }}
+            as calendar_months
+
+    from lines
+
+),
+
 with_period_months as (
 
     select
         *,
         case
-            {%- for months in [1, 3, 12] %}
-            when
-                {{ dbt.dateadd('month', months, 'period_start_at') }}
-                = period_end_at
-                then {{ months }}.0
-            {%- endfor %}
+            {#- a proration line is a share of its billing period, whole
+                months or not #}
             when line_type = 'proration' and billing_period_months > 0
                 then
                     billing_period_months
                     * {{ period_seconds }}
                     / {{ billing_period_seconds }}
+            when
+                calendar_months >= 1
+                and (
+                    {{ dbt.dateadd('month', 'calendar_months',
+                                   'period_start_at') }}
+                    = period_end_at
+                    or (
+                        cast(period_start_at as date)
+                        = {{ dbt.last_day('period_start_at', 'month') }}
+                        and cast(period_end_at as date)
+                        = {{ dbt.last_day('period_end_at', 'month') }}
+                        and {{ dbt.datediff(
+                            dbt.date_trunc('day', 'period_start_at'),
+                            'period_start_at', 'second') }}
+                        = {{ dbt.datediff(
+                            dbt.date_trunc('day', 'period_end_at'),
+                            'period_end_at', 'second') }}
+                    )
+                )
+                then cast(calendar_months as double precision)
             else
                 {{ period_seconds }}
                 / (86400.0 * 365.25 / 12)
         end as period_months
 
-    from lines
+    from with_calendar_months
 
 ),
 
@@ -262,6 +283,7 @@ normalized as (
         cast(period_months as decimal(18, 8)) as period_months,
         {{ to_amount('snapped_monthly_amount * fx_rate_to_reporting') }}
             as monthly_amount,
+        {{ to_amount('snapped_monthly_amount') }} as native_monthly_amount,
         {{ to_amount(
             'snapped_contract_monthly_amount * fx_rate_to_reporting') }}
             as contract_monthly_amount,

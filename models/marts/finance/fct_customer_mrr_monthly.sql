@@ -3,7 +3,11 @@
    of as_of_date), gaps included: MRR at the month's end, the previous
    month's, and the movement between them (docs/metrics.md section 1).
    A month whose lines in force net to a negative amount (a downgrade credit
-   in force while the base line is not) counts as MRR 0. #}
+   in force while the base line is not) counts as MRR 0. For a customer
+   paying at both month ends, fx_mrr is the exchange-rate effect
+   (int_mrr_aggregated_to_customer_month) and only the rest of the change,
+   mrr - previous_mrr - fx_mrr, is classified as expansion or contraction;
+   fx_mrr is 0 in every other month. #}
 
 with
 
@@ -21,7 +25,7 @@ months as (
 
 customers as (
 
-    select * from {{ ref('stg_billing__customers') }}
+    select * from {{ ref('dim_customers') }}
 
 ),
 
@@ -74,6 +78,7 @@ filled as (
             when customer_months.mrr > 0 then customer_months.contract_mrr
             else 0
         end as contract_mrr,
+        coalesce(customer_months.fx_mrr_candidate, 0) as fx_mrr_candidate,
         coalesce(customer_months.has_premium_plan, 0) = 1
         and customer_months.mrr > 0 as is_premium
 
@@ -107,18 +112,33 @@ with_previous as (
 
 ),
 
+with_fx as (
+
+    select
+        *,
+        case
+            when previous_mrr > 0 and mrr > 0 then fx_mrr_candidate else 0
+        end as fx_mrr
+
+    from with_previous
+
+),
+
 classified as (
 
     select
         *,
+        mrr - previous_mrr - fx_mrr as business_change,
         case
             when
                 previous_mrr = 0 and mrr > 0 and date_month = first_paying_month
                 then 'new'
             when previous_mrr = 0 and mrr > 0 then 'reactivation'
             when previous_mrr > 0 and mrr = 0 then 'churn'
-            when previous_mrr > 0 and mrr > previous_mrr then 'expansion'
-            when previous_mrr > 0 and mrr < previous_mrr then 'contraction'
+            when previous_mrr > 0 and mrr - previous_mrr - fx_mrr > 0
+                then 'expansion'
+            when previous_mrr > 0 and mrr - previous_mrr - fx_mrr < 0
+                then 'contraction'
             else 'unchanged'
         end as movement,
         case
@@ -130,7 +150,7 @@ classified as (
             else 0
         end as paying_tenure_months
 
-    from with_previous
+    from with_fx
 
 ),
 
@@ -160,14 +180,14 @@ final as (
         cast(
             case
                 when classified.movement = 'expansion'
-                    then classified.mrr - classified.previous_mrr
+                    then classified.business_change
                 else 0
             end as decimal(18, 4)
         ) as expansion_mrr,
         cast(
             case
                 when classified.movement = 'contraction'
-                    then classified.previous_mrr - classified.mrr
+                    then -classified.business_change
                 else 0
             end as decimal(18, 4)
         ) as contraction_mrr,
@@ -195,7 +215,8 @@ final as (
             as country_code,
         cast(customers.acquisition_channel as {{ dbt.type_string() }})
             as acquisition_channel,
-        classified.is_complete_period
+        classified.is_complete_period,
+        cast(classified.fx_mrr as decimal(18, 4)) as fx_mrr
 
     from classified
 

@@ -35,6 +35,7 @@ unpivoted as (
         expansion_mrr,
         contraction_mrr,
         churn_mrr,
+        fx_mrr,
         is_paying,
         movement
     from customer_months
@@ -55,6 +56,7 @@ aggregated as (
         sum(expansion_mrr) as expansion_mrr,
         sum(contraction_mrr) as contraction_mrr,
         sum(churn_mrr) as churn_mrr,
+        sum(fx_mrr) as fx_mrr,
         sum(case when is_paying then 1 else 0 end) as paying_customers,
         sum(case when previous_mrr > 0 then 1 else 0 end)
             as paying_customers_start,
@@ -182,7 +184,8 @@ final as (
             ~ ' trailing_churn.churn_rate_3m_months = 3 then'
             ~ ' trailing_churn.churn_rate_3m end, 0)'
         ) }} as simple_clv,
-        with_rates.is_complete_period
+        with_rates.is_complete_period,
+        cast(with_rates.fx_mrr as decimal(18, 4)) as fx_mrr
 
     from with_rates
 

@@ -36,6 +36,7 @@ monthly as (
         sum(expansion_mrr) as expansion_mrr,
         sum(contraction_mrr) as contraction_mrr,
         sum(churn_mrr) as churn_mrr,
+        sum(fx_mrr) as fx_mrr,
         sum(case when is_paying then 1 else 0 end) as paying_customers,
         sum(case when previous_mrr > 0 then 1 else 0 end)
             as paying_customers_start,
@@ -133,6 +134,7 @@ joined as (
         coalesce(monthly.expansion_mrr, 0) as expansion_mrr,
         coalesce(monthly.contraction_mrr, 0) as contraction_mrr,
         coalesce(monthly.churn_mrr, 0) as churn_mrr,
+        coalesce(monthly.fx_mrr, 0) as fx_mrr,
         coalesce(monthly.paying_customers, 0) as paying_customers,
         coalesce(monthly.paying_customers_start, 0) as paying_customers_start,
         coalesce(monthly.new_customers, 0) as new_customers,
@@ -282,7 +284,8 @@ final as (
             'arpa * ' ~ var('gross_margin')
             ~ ' / nullif(trailing_3m_customer_churn_rate, 0)'
         ) }} as simple_clv,
-        is_complete_period
+        is_complete_period,
+        cast(fx_mrr as decimal(18, 4)) as fx_mrr
 
     from trailing_churn_filled
 
