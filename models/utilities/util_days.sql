@@ -1,5 +1,6 @@
-{# One row per calendar day from the first day of var spine_start_month to
-   as_of_date. #}
+{# One row per calendar day from the first day of the month of the first
+   recorded activity (util_as_of_date.first_activity_date), but never
+   before var spine_start_month, to as_of_date. #}
 
 {% set max_days = 40000 %}  {# about 109 years from spine_start_month #}
 
@@ -37,7 +38,13 @@ bounded as (
     from days
 
     inner join as_of
-        on days.date_day <= as_of.as_of_date
+        on
+            days.date_day <= as_of.as_of_date
+            and (
+                as_of.first_activity_date is null
+                or days.date_day >= {{ dbt.date_trunc(
+                    'month', 'as_of.first_activity_date') }}
+            )
 
 )
 

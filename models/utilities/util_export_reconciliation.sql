@@ -46,10 +46,16 @@ reconciled as (
 
     select
         validated_counts.export_name,
-        validated_counts.raw_rows,
-        validated_counts.duplicate_rows_removed,
-        staged_counts.staged_rows,
-        validated_counts.quarantined_rows
+        {#- counts are BIGINT on every engine (a sum of counts is HUGEINT on
+            DuckDB, which Parquet stores as a float) #}
+        cast(validated_counts.raw_rows as {{ dbt.type_bigint() }})
+            as raw_rows,
+        cast(validated_counts.duplicate_rows_removed as {{ dbt.type_bigint() }})
+            as duplicate_rows_removed,
+        cast(staged_counts.staged_rows as {{ dbt.type_bigint() }})
+            as staged_rows,
+        cast(validated_counts.quarantined_rows as {{ dbt.type_bigint() }})
+            as quarantined_rows
 
     from validated_counts
 

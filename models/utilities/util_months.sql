@@ -1,4 +1,5 @@
-{# One row per calendar month from var spine_start_month to the month of
+{# One row per calendar month of util_days (from the month of the first
+   recorded activity, never before var spine_start_month) to the month of
    as_of_date: month start, the next month's start, and the snapshot instant
    at which month-end states (MRR) are read: the end of the month, or the
    end of as_of_date for the current, incomplete month. #}

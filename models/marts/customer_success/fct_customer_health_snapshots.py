@@ -8,6 +8,7 @@ import json
 
 def model(dbt, session):
     from retention_lib import health
+    from retention_lib.typed import relation_with_types
 
     inputs = dbt.ref("int_health_inputs_aggregated_to_customer_week").df().sort_values(
         ["snapshot_date", "customer_id"], kind="stable", ignore_index=True)
@@ -17,4 +18,4 @@ def model(dbt, session):
         n_key_features=int(dbt.config.get("health_key_feature_count")),
         green_min=float(dbt.config.get("health_green_min")),
         yellow_min=float(dbt.config.get("health_yellow_min")))
-    return scored
+    return relation_with_types(session, scored, {"snapshot_date": "date"})

@@ -7,6 +7,7 @@ the frame. Fitted on data up to as_of_date only (the refs are cut there).
 
 def model(dbt, session):
     from retention_lib import lifetime_value
+    from retention_lib.typed import relation_with_types
 
     orders = dbt.ref("int_orders_summarized_to_customer").df().sort_values(
         "customer_id", kind="stable", ignore_index=True)
@@ -20,5 +21,6 @@ def model(dbt, session):
                           on="customer_id", how="left")
     orders["segment"] = orders["segment"].fillna("unknown")
     lifetimes = lifetime_value.subscription_lifetimes(customer_months)
-    return lifetime_value.fit_parameters(
+    parameters = lifetime_value.fit_parameters(
         orders, lifetimes, dbt.config.get("clv_time_unit"), as_of_date)
+    return relation_with_types(session, parameters, {"as_of_date": "date"})

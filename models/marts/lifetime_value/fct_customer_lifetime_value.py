@@ -7,6 +7,7 @@ parameters published in clv_model_parameters (fitted once).
 
 def model(dbt, session):
     from retention_lib import lifetime_value
+    from retention_lib.typed import MONEY, relation_with_types
 
     parameters = dbt.ref("clv_model_parameters").df().sort_values(
         ["model", "segment", "parameter"], kind="stable", ignore_index=True)
@@ -18,9 +19,13 @@ def model(dbt, session):
         ["customer_id", "date_month"], kind="stable", ignore_index=True)
 
     lifetimes = lifetime_value.subscription_lifetimes(customer_months)
-    return lifetime_value.customer_values(
+    values = lifetime_value.customer_values(
         customers, orders, lifetimes, parameters,
         time_unit=dbt.config.get("clv_time_unit"),
         horizon_months=int(dbt.config.get("clv_horizon_months")),
         discount_rate=float(dbt.config.get("discount_rate")),
         gross_margin=float(dbt.config.get("gross_margin")))
+    return relation_with_types(session, values, {
+        column: MONEY for column in (
+            "expected_order_value", "order_clv", "current_mrr",
+            "subscription_clv", "clv")})
