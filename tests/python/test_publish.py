@@ -130,6 +130,34 @@ def test_published_file_carries_descriptions_and_constraints(clean_build):
         docs["fct_retention_kpis_monthly"][1]
 
 
+def test_bi_drivers_reflect_the_descriptions_read_only(clean_build):
+    """Through SQLAlchemy and duckdb-engine, as Superset connects (read
+    only): every published table and column comes with its description,
+    money is DECIMAL(18, 4), no column is HUGEINT, and a read-only
+    connection cannot write."""
+    import sqlalchemy as sa  # noqa: PLC0415
+
+    warehouse, target = clean_build
+    docs = runner.published_docs(runner.read_manifest(target / "manifest.json"))
+    engine = sa.create_engine(f"duckdb:///{warehouse / 'retention.duckdb'}",
+                              connect_args={"read_only": True})
+    try:
+        inspector = sa.inspect(engine)
+        assert set(inspector.get_table_names()) >= set(docs)
+        for table, (description, columns) in docs.items():
+            assert inspector.get_table_comment(table)["text"] == description
+            reflected = inspector.get_columns(table)
+            assert {c["name"]: c["comment"] for c in reflected} == columns, table
+            assert not any("HUGEINT" in str(c["type"]).upper() for c in reflected)
+        money = {c["name"]: str(c["type"]) for c in
+                 inspector.get_columns("fct_customer_lifetime_value")}
+        assert money["clv"] == money["current_mrr"] == "NUMERIC(18, 4)"
+        with engine.connect() as con, pytest.raises(sa.exc.DBAPIError):
+            con.execute(sa.text("create table scratch (a int)"))
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def gate_inputs(clean_build, tmp_path_factory):
     warehouse, target = clean_build

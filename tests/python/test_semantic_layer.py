@@ -1,6 +1,7 @@
 """The dbt semantic layer (models/marts/finance/_finance__semantic.yml):
-MetricFlow validates it, and metrics queried through `mf query` on a built
-warehouse equal the columns of fct_retention_kpis_monthly of the same name,
+MetricFlow validates it, and metrics queried through `mf query` on the
+published file (target `published`, read-only, as the README shows BI
+users) equal the columns of fct_retention_kpis_monthly of the same name,
 month by month."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ BIN = Path(sys.executable).parent
 
 
 def run(command: list[str], warehouse: Path) -> subprocess.CompletedProcess:
-    env = runner.dbt_env(warehouse, DBT_TARGET="dev")
+    env = runner.dbt_env(warehouse, DBT_TARGET="published")
     # MetricFlow reads <project>/target/semantic_manifest.json, whatever
     # DBT_TARGET_PATH says: parse into the project's own target folder
     env.pop("DBT_TARGET_PATH", None)
