@@ -17,11 +17,17 @@ export RAW_DIR AS_OF VARS FULL_REFRESH
 .PHONY: install run test lint conventions pytest build-sample test-postgres test-docs \
 	docs bench generate clean
 
+# pip prints each package it fetches (no progress bars: plain in CI logs);
+# the first install takes a few minutes, later runs skip it
 $(STAMP): pyproject.toml constraints.txt
+	@echo "Setting up $(VENV) from constraints.txt (first run: a few minutes) ..."
+	@date +%s > $(VENV).started 2>/dev/null || true
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	$(BIN)/python -m pip install --progress-bar off -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
+	@echo "$(VENV) ready in $$(( $$(date +%s) - $$(cat $(VENV).started) )) s"
+	@rm -f $(VENV).started
 
 install: $(STAMP)
 
