@@ -9,7 +9,7 @@
 {%- set actual = {} %}
 {%- if execute %}
     {%- for column in adapter.get_columns_in_relation(model) %}
-        {%- do actual.update({column.name | lower: column.data_type}) %}
+        {%- do actual.update({column.name | lower: column.dtype}) %}
     {%- endfor %}
 {%- endif %}
 {%- set problems = [] %}
@@ -40,9 +40,11 @@ where problem is not null
 
 {% endtest %}
 
-{#- A type name without case or spaces ('DECIMAL(18,4)' = 'decimal(18, 4)'). -#}
+{#- A type name without case or spaces ('DECIMAL(18,4)' = 'decimal(18, 4)'),
+    'double precision' read as DuckDB's 'DOUBLE'. -#}
 {% macro normalized_type(data_type) %}
-    {{ return((data_type or '') | lower | replace(' ', '')) }}
+    {{ return((data_type or '') | lower | replace('double precision', 'double')
+        | replace(' ', '')) }}
 {% endmacro %}
 
 {#- Column name -> documented data_type ('' when none) of the model under

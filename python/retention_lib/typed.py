@@ -3,7 +3,10 @@
 pandas has no DECIMAL or DATE: a frame's money comes out DOUBLE and its
 days TIMESTAMP. `relation_with_types` casts the named columns on the way
 into DuckDB (money through DECIMAL(38, 9), as the SQL marts' to_amount
-macro does, so rounding is the same on every path).
+macro does, so rounding is the same on every path). An empty frame's text
+columns have no type at all (pandas object, DuckDB NULL), which breaks the
+contracts of the SQL marts that read them (a business without product or
+support data): they become VARCHAR.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ def relation_with_types(session, frame, types: dict[str, str]):
     unknown = set(types) - set(frame.columns)
     if unknown:
         raise KeyError(f"no column {sorted(unknown)} to cast")
+    if frame.empty:
+        types = {**{c: "varchar" for c in frame.columns
+                    if frame[c].dtype == object}, **types}
     items = [cast_expression(c, types[c]) if c in types
              else '"' + c.replace('"', '""') + '"' for c in frame.columns]
     return session.from_df(frame).project(", ".join(items))

@@ -34,3 +34,14 @@ def test_a_cast_of_a_missing_column_is_refused():
     with pytest.raises(KeyError, match="no column"):
         relation_with_types(duckdb.connect(), pd.DataFrame({"a": [1]}),
                             {"b": "date"})
+
+
+def test_an_empty_frame_gets_typed_text_columns():
+    """No snapshot at all (a store with orders only): the text columns of
+    the empty frame are VARCHAR, not DuckDB's NULL type."""
+    frame = pd.DataFrame({"customer_id": pd.Series([], dtype=object),
+                          "health_score": pd.Series([], dtype=float),
+                          "snapshot_date": pd.Series([], dtype=object)})
+    relation = relation_with_types(duckdb.connect(), frame,
+                                   {"snapshot_date": "date"})
+    assert [str(t) for t in relation.types] == ["VARCHAR", "DOUBLE", "DATE"]

@@ -18,4 +18,10 @@ def model(dbt, session):
         n_key_features=int(dbt.config.get("health_key_feature_count")),
         green_min=float(dbt.config.get("health_green_min")),
         yellow_min=float(dbt.config.get("health_yellow_min")))
-    return relation_with_types(session, scored, {"snapshot_date": "date"})
+    # every non-text column typed (also right when there is no snapshot)
+    return relation_with_types(session, scored, {
+        **{f"{component}_{part}": "double"
+           for component in health.COMPONENTS
+           for part in ("score", "contribution")},
+        "snapshot_date": "date", "health_score": "bigint",
+        "has_product_data": "boolean", "has_support_data": "boolean"})

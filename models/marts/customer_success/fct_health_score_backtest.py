@@ -5,9 +5,8 @@ A thin wrapper over retention_lib.health.backtest.
 
 
 def model(dbt, session):
-    import pandas as pd
-
     from retention_lib import health
+    from retention_lib.typed import relation_with_types
 
     snapshots = dbt.ref("fct_customer_health_snapshots").df().sort_values(
         ["snapshot_date", "customer_id"], kind="stable", ignore_index=True)
@@ -17,8 +16,9 @@ def model(dbt, session):
     churn_months = months[months["movement"] == "churn"]
     result = health.backtest(snapshots, churn_months, as_of_date,
                              horizon_days=int(dbt.config.get("horizon_days")))
-    result["snapshot_date"] = [None if date is None else date.date()
-                               for date in pd.to_datetime(
-                                   result["snapshot_date"]).astype(object)
-                               .where(result["snapshot_date"].notna(), None)]
-    return result
+    # every non-text column typed (also right when nothing was scored)
+    return relation_with_types(session, result, {
+        **{column: "double" for column in result.columns
+           if column.endswith(("_rate", "roc_auc", "_lift"))},
+        "snapshot_date": "date", "customers": "bigint",
+        "churned_customers": "bigint"})

@@ -23,4 +23,9 @@ def model(dbt, session):
     lifetimes = lifetime_value.subscription_lifetimes(customer_months)
     parameters = lifetime_value.fit_parameters(
         orders, lifetimes, dbt.config.get("clv_time_unit"), as_of_date)
-    return relation_with_types(session, parameters, {"as_of_date": "date"})
+    # every non-text column typed, so that no fit at all (a business
+    # without orders or churn yet) still gives the documented types
+    return relation_with_types(session, parameters, {
+        "value": "double", "standard_error": "double",
+        "log_likelihood": "double", "n_customers": "bigint",
+        "as_of_date": "date"})

@@ -25,7 +25,19 @@ def model(dbt, session):
         horizon_months=int(dbt.config.get("clv_horizon_months")),
         discount_rate=float(dbt.config.get("discount_rate")),
         gross_margin=float(dbt.config.get("gross_margin")))
+    # every column typed: also right when there is no customer, or no
+    # order at all (order_model_segment is then NULL throughout)
     return relation_with_types(session, values, {
-        column: MONEY for column in (
+        **{column: "varchar" for column in (
+            "customer_id", "segment", "order_model_segment",
+            "subscription_model_segment")},
+        **{column: MONEY for column in (
             "expected_order_value", "order_clv", "current_mrr",
-            "subscription_clv", "clv")})
+            "subscription_clv", "clv")},
+        **{column: "double" for column in (
+            "probability_alive", "expected_purchases",
+            "expected_remaining_lifetime_months",
+            "discounted_expected_residual_lifetime_months")},
+        **{column: "boolean" for column in (
+            "is_paying_now", "is_order_customer", "is_subscription_customer")},
+        "subscription_cohort_month": "date", "renewals": "bigint"})
