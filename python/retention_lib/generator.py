@@ -69,6 +69,12 @@ class Truth:
     trial_days: int = 14
     trial_conversion: float = 0.6
     involuntary_failure_per_invoice: float = 0.008
+    # ... times this per segment: enterprise contracts are invoiced and paid
+    # by transfer, so a whole annual invoice going unpaid is rare (an
+    # uncollectible CAD 318,260.88 annual invoice once made up 94-99 % of
+    # the sample's receivables)
+    involuntary_failure_by_segment: dict = field(default_factory=lambda: {
+        "smb": 1.0, "mid_market": 0.5, "enterprise": 0.1})
     reactivation_probability: float = 0.15
     mid_period_change_probability_per_period: float = 0.05
     coupon_share: float = 0.2
@@ -92,6 +98,14 @@ class Truth:
     past_due_grace_days: int = 30
     # share of days a user is active = Beta(2, 3) x this scale
     daily_activity_scale: float = 0.4
+    # seats per subscription ~ max(1, round(LogNormal(mu[segment], sigma))):
+    # medians about 2, 10 and 37 seats; invoice amounts are seats x the
+    # plan's list price per seat (usd_list_price_per_seat x the currency's
+    # price factor x period_discount x months) less coupons, plus tax, so an
+    # annual enterprise invoice of a 100-seat customer is about USD 203,000
+    seat_lognormal_mu: dict = field(default_factory=lambda: {
+        "smb": 0.8, "mid_market": 2.3, "enterprise": 3.6})
+    seat_lognormal_sigma: float = 0.6
 
 
 PRICE_FACTOR = {"USD": 1.0, "EUR": 0.92, "GBP": 0.79, "CAD": 1.36}
@@ -235,8 +249,10 @@ class _Chunk:
         u = rng.random(n)
         self.period = PERIODS[(u[:, None] > np.cumsum(
             period_p[self.segment], axis=1)).sum(1)]
-        seat_mu = np.array([0.8, 2.3, 3.6])[self.segment]
-        self.seats0 = np.maximum(1, np.round(rng.lognormal(seat_mu, 0.6))).astype(int)
+        seat_mu = np.array([self.t.seat_lognormal_mu[s] for s in SEGMENTS])[
+            self.segment]
+        self.seats0 = np.maximum(1, np.round(rng.lognormal(
+            seat_mu, self.t.seat_lognormal_sigma))).astype(int)
         self.theta = rng.beta(self.t.sbg_alpha, self.t.sbg_beta, n)
         self.risk = 0.5 + rng.random(n)  # payment-failure propensity
         num = _ids("", self.cid, 6)
@@ -267,7 +283,9 @@ class _Chunk:
         paid_start = _add_months(paid_start, np.zeros(n, int))
         q_period = 1 - (1 - self.theta) ** self.period
         k_vol = rng.geometric(q_period)
-        f = np.clip(t.involuntary_failure_per_invoice * self.risk, 1e-6, 0.5)
+        f = np.clip(t.involuntary_failure_per_invoice * self.risk * np.array(
+            [t.involuntary_failure_by_segment[s] for s in SEGMENTS])[self.segment],
+            1e-6, 0.3)
         k_inv = rng.geometric(f)
         # episode 2: reactivation after a gap of 1-8 months
         invol1 = k_inv <= k_vol
