@@ -54,6 +54,33 @@ def dbt(args: list[str], env: dict) -> int:
     return code
 
 
+def report_freshness(env: dict, vars_arg: list[str]) -> list[str]:
+    """`dbt source freshness` on the exports just loaded: one line per stale
+    source (how old its latest row is against now, and its threshold).
+    Informative only: the ingest gate judges freshness against as_of_date,
+    which is what decides a publish."""
+    path = target_path() / "sources.json"
+    path.unlink(missing_ok=True)
+    result = run_dbt(["source", "freshness", *vars_arg], env, capture=True)
+    if not path.exists():
+        print(f"source freshness: not checked (dbt exit {result.returncode})")
+        return []
+    results = json.loads(path.read_text())["results"]
+    stale = [f"{r['unique_id'].split('.', 2)[-1]} "
+             + ("has no row" if str(r.get("max_loaded_at")).startswith("0001")
+                else f"latest {str(r.get('max_loaded_at'))[:10]} "
+                f"({r.get('max_loaded_at_time_ago_in_s', 0) / 86400:.0f} days ago)")
+             for r in results if r.get("status") in ("warn", "error")]
+    failed = [r["unique_id"].split(".", 2)[-1] for r in results
+              if r.get("status") == "runtime error"]
+    if failed:
+        stale.append(f"not measurable (no parseable row): {', '.join(failed)}")
+    print(f"source freshness: {len(results)} exports checked, {len(stale)} "
+          f"older than their warn_after" + (": " + "; ".join(stale) if stale else ""),
+          flush=True)
+    return stale
+
+
 RELEASES = "releases"
 
 
@@ -272,6 +299,7 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         print(f"dbt build failed (exit {code}): {nothing_published(warehouse)}",
               file=sys.stderr)
         return code
+    report_freshness(env, vars_arg)
     try:
         manifest = read_manifest(target_path() / "manifest.json")
         relations = published_relations(manifest)

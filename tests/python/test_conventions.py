@@ -74,3 +74,34 @@ def test_the_project_cites_no_document_its_users_do_not_have():
         citing += [f"{name}:{n}" for n, line in enumerate(text.splitlines(), 1)
                    if outside.search(line)]
     assert citing == []
+
+
+def test_selectors_pick_their_group_and_parents():
+    """selectors.yml: the finance selector builds the KPI mart and what it
+    reads, not the customer-success topics mart; marts are public, the rest
+    protected; the KPI mart is a versioned model (v1) published under its
+    unversioned name."""
+    import json  # noqa: PLC0415
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    dbt = str(Path(sys.executable).parent / "dbt")
+    env = {**os.environ, "DBT_PROFILES_DIR": "profiles", "DBT_TARGET": "ci"}
+    listed = subprocess.run(
+        [dbt, "ls", "--selector", "finance", "--resource-type", "model",
+         "--output", "json", "-q"],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
+    assert listed.returncode == 0, listed.stdout[-2000:]
+    models = {m["name"]: m for m in map(json.loads, listed.stdout.splitlines())}
+    assert {"fct_retention_kpis_monthly", "fct_customer_mrr_monthly",
+            "int_mrr_aggregated_to_customer_month"} <= set(models)
+    assert "fct_voice_of_customer_topics_monthly" not in models
+    kpis = models["fct_retention_kpis_monthly"]
+    assert kpis["config"]["access"] == "public"
+    assert kpis["config"]["group"] == "finance"
+    assert kpis["unique_id"].endswith(".v1")
+    assert kpis["alias"] == "fct_retention_kpis_monthly"
+    assert models["int_mrr_aggregated_to_customer_month"]["config"][
+        "access"] == "protected"

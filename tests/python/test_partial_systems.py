@@ -82,6 +82,9 @@ def test_a_billing_only_saas_publishes_revenue_and_flags_the_rest(
         builds, clean_build):
     warehouse, result = builds["billing_only"]
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    # dbt source freshness ran after the build and names the empty exports
+    assert "source freshness: 8 exports checked" in result.stdout
+    assert "product.events has no row" in result.stdout
     query = """select date_month, mrr, paying_customers, new_mrr, churn_mrr,
                       fx_mrr, dso_days
                from fct_retention_kpis_monthly order by 1"""
