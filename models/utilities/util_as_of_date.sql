@@ -92,23 +92,14 @@ service_periods as (
 ),
 
 activity as (
-
-    select first_at, last_at from events
-    union all
-    select first_at, last_at from invoices
-    union all
-    select first_at, last_at from payments
-    union all
-    select first_at, last_at from orders
-    union all
-    select first_at, last_at from tickets
-    union all
-    select first_at, last_at from survey_responses
-    union all
-    select first_at, last_at from customers
-    union all
-    select first_at, last_at from service_periods
-
+    {% for source in ['events', 'invoices', 'payments', 'orders', 'tickets',
+                      'survey_responses', 'customers', 'service_periods'] %}
+    select
+        first_at,
+        last_at
+    from {{ source }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 latest_activity as (
