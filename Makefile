@@ -58,10 +58,12 @@ build-sample: $(STAMP)
 	RETENTION_WAREHOUSE_DIR=$(TEST_WAREHOUSE) RAW_DIR= AS_OF= VARS= FULL_REFRESH= \
 		$(BIN)/python -m retention_lib.cli run
 
-## Headless Chromium (installed if missing) opens the sample's static docs:
-## the lineage graph renders; screenshot in target/docs-screenshots/.
+## Headless Chromium (installed if missing) opens the sample's static docs
+## (the lineage graph renders) and the gates' quality page offline;
+## screenshots in target/docs-screenshots/.
 test-docs: $(STAMP) build-sample
-	BIN=$(BIN) bash scripts/docs_browser_suite.sh target/static_index.html
+	BIN=$(BIN) bash scripts/docs_browser_suite.sh target/static_index.html \
+		$(TEST_WAREHOUSE)/quality/index.html
 
 ## The SQL marts on a private PostgreSQL cluster (installed if missing),
 ## compared with the DuckDB marts of build-sample; roles and grants checked.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make test-docs: a real browser opens the static lineage docs.
+# make test-docs: a real browser opens the static lineage docs and the
+# quality page of the gates.
 #
 # Installs Debian's chromium package if no chromium is found (needs root,
 # as make test-postgres does), then runs tests/browser on the single-file
@@ -8,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
-DOCS_HTML=$(realpath "${1:?usage: docs_browser_suite.sh STATIC_INDEX_HTML}")
+DOCS_HTML=$(realpath "${1:?usage: docs_browser_suite.sh STATIC_INDEX_HTML [QUALITY_HTML]}")
+QUALITY_HTML=$(realpath "${2:-target/test-warehouse/quality/index.html}")
 
 if ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" != 0 ]; then
@@ -19,6 +21,7 @@ if ! command -v chromium >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
-DOCS_HTML=$DOCS_HTML SCREENSHOT_DIR=$PWD/target/docs-screenshots \
+DOCS_HTML=$DOCS_HTML QUALITY_HTML=$QUALITY_HTML \
+    SCREENSHOT_DIR=$PWD/target/docs-screenshots \
     "$BIN/pytest" -p no:cacheprovider tests/browser
-echo "Lineage screenshot: $PWD/target/docs-screenshots/lineage.png"
+echo "Screenshots: $PWD/target/docs-screenshots/lineage.png, quality.png"

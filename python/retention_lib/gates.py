@@ -34,6 +34,7 @@ import pandas as pd
 
 from retention_lib import runner
 from retention_lib.contract import EXPORTS
+from retention_lib.quality_page import write_quality_page
 
 # Rates and shares that are fractions of a whole. Everything named *_rate or
 # *_share is in [0, 1] unless listed here with its own bounds (None = open).
@@ -54,6 +55,8 @@ class GateResult:
     name: str
     failures: list[str] = field(default_factory=list)
     checked: int = 0
+    # one dict per expectation checked, for the quality page
+    records: list[dict] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -209,12 +212,19 @@ class _Runner:
             for item in run.results:
                 gate.checked += 1
                 raised = (item.exception_info or {}).get("raised_exception", False)
-                if item.success and not raised:
-                    continue
                 config = item.expectation_config
                 column = config.kwargs.get("column")
                 observed = (item.result or {}).get("observed_value")
                 unexpected = (item.result or {}).get("partial_unexpected_list")
+                gate.records.append({
+                    "table": table, "expectation": config.type,
+                    "column": column, "bounds": _bounds(config.kwargs),
+                    "success": bool(item.success and not raised),
+                    "observed": observed if observed is not None else (
+                        f"unexpected e.g. {unexpected[:3]!r}" if unexpected
+                        else None)})
+                if item.success and not raised:
+                    continue
                 detail = ("errored: " + str(item.exception_info.get(
                     "exception_message"))[:200] if raised else
                     f"observed {observed!r}" if observed is not None else
@@ -224,9 +234,12 @@ class _Runner:
                     f"{'.' + column if column else ''}: {config.type} "
                     f"({_bounds(config.kwargs)}) failed, {detail}")
 
-    def build_docs(self) -> Path:
+    def build_docs(self, results: list[GateResult], as_of_date=None) -> Path:
+        """Great Expectations' Data Docs (their index renamed ge_index.html:
+        it needs CDNs) and the project's offline page as index.html."""
         self.context.build_data_docs(site_names=["retention"])
-        return self.root / "index.html"
+        (self.root / "index.html").rename(self.root / "ge_index.html")
+        return write_quality_page(self.root, results, as_of_date)
 
 
 def _bounds(kwargs: dict) -> str:
@@ -333,7 +346,8 @@ def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],
                     table, recent, None, settings["kpi_plausible_bands"]))
     finally:
         con.close()
-    return [ingest, publish], runner.build_docs()
+    return [ingest, publish], runner.build_docs(
+        [ingest, publish], settings.get("as_of_date"))
 
 
 
