@@ -46,8 +46,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check python tests scripts
 	$(BIN)/sqlfluff lint models data-tests analyses
 
-conventions: $(STAMP)
+# dbt-bouncer pins duckdb below 2: it gets its own environment
+BOUNCER_VENV := .venv-bouncer
+BOUNCER_STAMP := $(BOUNCER_VENV)/.installed-stamp
+$(BOUNCER_STAMP): constraints-bouncer.txt
+	@echo "Setting up $(BOUNCER_VENV) for dbt-bouncer ..."
+	$(PYTHON) -m venv $(BOUNCER_VENV)
+	$(BOUNCER_VENV)/bin/python -m pip install --progress-bar off --quiet \
+		-c constraints-bouncer.txt dbt-bouncer
+	touch $(BOUNCER_STAMP)
+
+## The conventions on the manifest: dbt-bouncer (dbt-bouncer.yml), then
+## the few rules it cannot express (scripts/check_conventions.py).
+conventions: $(STAMP) $(BOUNCER_STAMP)
 	DBT_TARGET=ci $(BIN)/dbt parse --quiet
+	@# its log lines carry colour codes even off a terminal: strip them
+	bash -o pipefail -c 'NO_COLOR=1 $(BOUNCER_VENV)/bin/dbt-bouncer run \
+		--config-file dbt-bouncer.yml 2>&1 | sed "s/\x1b\[[0-9;]*m//g"'
 	$(BIN)/python scripts/check_conventions.py target/manifest.json
 
 pytest: $(STAMP)

@@ -1,10 +1,19 @@
-"""scripts/check_conventions.py fails on what it must catch: a mart or
-source column without a description (100 % documentation of what BI tools
-and the lineage docs show) and a mart no exposure declares a consumer of."""
+"""Conventions: dbt-bouncer (dbt-bouncer.yml) fails on a manifest that
+breaks them (an undescribed published column, a mart without a grain
+sentence, an unprefixed model, a mart no exposure reads); the project's
+own script catches what dbt-bouncer cannot express (a Python mart without
+matches_columns, an undescribed source column); selectors, groups and the
+versioned KPI mart are in place; no file cites a document users lack."""
 
 from __future__ import annotations
 
+import copy
 import importlib.util
+import json
+import shutil
+import subprocess
+
+import pytest
 
 from conftest import PROJECT_DIR
 
@@ -12,46 +21,79 @@ spec = importlib.util.spec_from_file_location(
     "check_conventions", PROJECT_DIR / "scripts" / "check_conventions.py")
 conventions = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(conventions)
+BOUNCER = PROJECT_DIR / ".venv-bouncer" / "bin" / "dbt-bouncer"
 
 
-def manifest(column_description: str, source_column_description: str,
-             exposed: bool) -> dict:
-    mart = "model.retention.fct_x_monthly"
+def manifest(source_column_description: str, python_mart_tested: bool) -> dict:
+    mart = "model.retention.clv_x"
     return {
         "nodes": {
             mart: {
-                "resource_type": "model", "package_name": "retention",
-                "name": "fct_x_monthly", "fqn": ["retention", "marts", "x"],
-                "description": "One row per month.", "language": "sql",
-                "config": {"contract": {"enforced": True}},
-                "columns": {"date_month": {"description": column_description}},
+                "resource_type": "model", "name": "clv_x",
+                "fqn": ["retention", "marts", "x"], "language": "python",
                 "depends_on": {"nodes": []},
             },
-            "test.retention.unique_x": {
-                "resource_type": "test", "test_metadata": {"name": "unique"},
+            "test.retention.matches_columns_x": {
+                "resource_type": "test",
+                "test_metadata": {"name": "matches_columns"
+                                  if python_mart_tested else "unique"},
                 "depends_on": {"nodes": [mart]},
             },
         },
         "sources": {"source.retention.billing.customers": {
             "source_name": "billing", "name": "customers",
-            "source_description": "Billing.", "description": "Customers.",
             "columns": {"customer_id": {"description": source_column_description}},
         }},
-        "exposures": {"exposure.retention.board": {
-            "depends_on": {"nodes": [mart] if exposed else []}}},
     }
 
 
 def test_a_complete_manifest_passes():
-    assert conventions.check(manifest("First day.", "Key.", True)) == []
+    assert conventions.check(manifest("Key.", True)) == []
 
 
-def test_undescribed_columns_and_unexposed_marts_fail():
-    problems = conventions.check(manifest(" ", "", False))
-    assert "fct_x_monthly.date_month: published column undescribed" in problems
-    assert "source billing.customers.customer_id: column undescribed" in problems
-    assert any("no exposure" in p for p in problems)
-    assert len(problems) == 3
+def test_what_dbt_bouncer_cannot_say_is_caught():
+    problems = conventions.check(manifest(" ", False))
+    assert problems == ["clv_x: Python marts need the matches_columns test",
+                        "source billing.customers.customer_id: column undescribed"]
+
+
+@pytest.mark.skipif(not BOUNCER.exists(), reason="make conventions installs it")
+def test_dbt_bouncer_fails_a_manifest_that_breaks_the_conventions(tmp_path):
+    """The real manifest passes; four breaches in a copy are each named."""
+    built = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    broken = copy.deepcopy(built)
+    kpis = next(n for n in broken["nodes"].values()
+                if n["resource_type"] == "model"
+                and n["name"] == "fct_retention_kpis_monthly")
+    kpis["columns"]["mrr"]["description"] = ""
+    kpis["description"] = "Monthly KPIs."
+    intermediate = next(n for n in broken["nodes"].values()
+                        if n["resource_type"] == "model"
+                        and n["name"] == "int_voice_records")
+    intermediate["name"] = "voice_records"
+    for exposure in broken["exposures"].values():
+        exposure["depends_on"]["nodes"] = [
+            node for node in exposure["depends_on"]["nodes"]
+            if "fct_support_monthly" not in node]
+    results = {}
+    for label, content in (("built", built), ("broken", broken)):
+        folder = tmp_path / label
+        folder.mkdir()
+        (folder / "manifest.json").write_text(json.dumps(content))
+        config = (PROJECT_DIR / "dbt-bouncer.yml").read_text().replace(
+            "dbt_artifacts_dir: target", f"dbt_artifacts_dir: {folder}")
+        (folder / "dbt-bouncer.yml").write_text(config)
+        results[label] = subprocess.run(
+            [str(BOUNCER), "run", "--config-file", str(folder / "dbt-bouncer.yml")],
+            cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120)
+    assert results["built"].returncode == 0, results["built"].stdout[-2000:]
+    out = results["broken"].stdout + results["broken"].stderr
+    assert results["broken"].returncode != 0
+    for check in ("check_model_column_description_populated",
+                  "check_model_description_contains_regexp_pattern",
+                  "check_model_names", "check_model_has_exposure"):
+        assert check in out, check
+    shutil.rmtree(tmp_path)
 
 
 def test_the_project_cites_no_document_its_users_do_not_have():
