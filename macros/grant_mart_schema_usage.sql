@@ -4,7 +4,8 @@
     schemas (raw, staging, intermediate, utilities with the quarantine) stay
     closed to it. Nothing to do on DuckDB, which has no roles. -#}
 {% macro grant_mart_schema_usage() -%}
-    {%- if execute and target.type == 'postgres' -%}
+    {%- if execute and target.type == 'postgres'
+        and retention.retention_hooks_enabled() -%}
         grant usage on schema marts
         to {{ adapter.quote(env_var('RETENTION_PG_REPORTER', 'reporter')) }}
     {%- else -%}

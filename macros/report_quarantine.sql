@@ -3,7 +3,8 @@
     per export with no staged row, so an empty system never passes for
     customers who did nothing. -#}
 {% macro report_quarantine(results) -%}
-    {%- if not execute or flags.WHICH not in ['run', 'build'] -%}
+    {%- if not execute or flags.WHICH not in ['run', 'build']
+        or not retention.retention_hooks_enabled() -%}
         {{ return('') }}
     {%- endif -%}
     {%- set relation = adapter.get_relation(

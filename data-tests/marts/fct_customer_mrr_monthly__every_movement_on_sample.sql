@@ -1,9 +1,12 @@
 {# On the shipped sample, every movement category occurs (so every branch
    of the classification is exercised by real data). Disabled when the
-   build reads other data (var raw_dir or a custom raw_schema). #}
+   build reads other data (var raw_dir or a custom raw_schema), and in a
+   project that installs this one as a package without its sample. #}
 
 {{ config(enabled=(var('raw_dir', none) is none
-    and var('raw_schema') == 'raw')) }}
+    and var('raw_schema') == 'raw'
+    and (target.profile_name == 'retention'
+        or var('retention_sample_data', false)))) }}
 
 {% set movements = [
     'new', 'expansion', 'contraction', 'churn', 'reactivation', 'unchanged'

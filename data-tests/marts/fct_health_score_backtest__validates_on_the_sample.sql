@@ -7,7 +7,9 @@
 
 {{ config(
     severity='error' if var('raw_dir') is none else 'warn',
-    enabled=target.type == 'duckdb'
+    enabled=(target.type == 'duckdb'
+        and (target.profile_name == 'retention'
+            or var('retention_sample_data', false)))
 ) }}
 
 with

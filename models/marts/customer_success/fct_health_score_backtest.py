@@ -5,6 +5,13 @@ A thin wrapper over retention_lib.health.backtest.
 
 
 def model(dbt, session):
+    import sys
+    from pathlib import Path
+
+    # installed as a dbt package, the library sits in dbt_packages/retention
+    for folder in (Path("python"), Path("dbt_packages/retention/python")):
+        if (folder / "retention_lib").is_dir() and str(folder.resolve()) not in sys.path:
+            sys.path.append(str(folder.resolve()))
     from retention_lib import health
     from retention_lib.typed import relation_with_types
 

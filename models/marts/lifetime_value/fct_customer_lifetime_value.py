@@ -6,6 +6,13 @@ parameters published in clv_model_parameters (fitted once).
 
 
 def model(dbt, session):
+    import sys
+    from pathlib import Path
+
+    # installed as a dbt package, the library sits in dbt_packages/retention
+    for folder in (Path("python"), Path("dbt_packages/retention/python")):
+        if (folder / "retention_lib").is_dir() and str(folder.resolve()) not in sys.path:
+            sys.path.append(str(folder.resolve()))
     from retention_lib import lifetime_value
     from retention_lib.typed import MONEY, relation_with_types
 
@@ -25,6 +32,12 @@ def model(dbt, session):
         horizon_months=int(dbt.config.get("clv_horizon_months")),
         discount_rate=float(dbt.config.get("discount_rate")),
         gross_margin=float(dbt.config.get("gross_margin")))
+    # money is published to 4 decimals: clv is the sum of the rounded
+    # parts, so clv = order_clv + subscription_clv holds exactly
+    for part in ("order_clv", "subscription_clv"):
+        values[part] = values[part].astype(float).round(4)
+    values["clv"] = (values["order_clv"].fillna(0)
+                     + values["subscription_clv"].fillna(0))
     # every column typed: also right when there is no customer, or no
     # order at all (order_model_segment is then NULL throughout)
     return relation_with_types(session, values, {

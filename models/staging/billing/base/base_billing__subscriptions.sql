@@ -1,7 +1,9 @@
 {# Validation of raw export `subscriptions`: one row per distinct
    raw row, typed, with quarantine_reason (see macro validate_export). #}
 
+{% if retention.sample_data_enabled() -%}
 -- depends_on: {{ ref('subscriptions') }}
+{% endif -%}
 {{
     retention.validate_export(
         relation=source('billing', 'subscriptions'),

@@ -1,7 +1,9 @@
 {# Validation of raw export `order_items`: one row per distinct
    raw row, typed, with quarantine_reason (see macro validate_export). #}
 
+{% if retention.sample_data_enabled() -%}
 -- depends_on: {{ ref('order_items') }}
+{% endif -%}
 {{
     retention.validate_export(
         relation=source('commerce', 'order_items'),

@@ -1,7 +1,9 @@
 {# Validation of raw export `users`: one row per distinct
    raw row, typed, with quarantine_reason (see macro validate_export). #}
 
+{% if retention.sample_data_enabled() -%}
 -- depends_on: {{ ref('users') }}
+{% endif -%}
 {{
     retention.validate_export(
         relation=source('product', 'users'),
