@@ -299,7 +299,8 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         print(f"dbt build failed (exit {code}): {nothing_published(warehouse)}",
               file=sys.stderr)
         return code
-    report_freshness(env, vars_arg)
+    if not args.no_freshness:
+        report_freshness(env, vars_arg)
     try:
         manifest = read_manifest(target_path() / "manifest.json")
         relations = published_relations(manifest)
@@ -339,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("--as-of", default=os.environ.get("AS_OF") or None)
     run_p.add_argument("--vars", default=os.environ.get("VARS") or None)
     run_p.add_argument("--no-docs", action="store_true")
+    run_p.add_argument(
+        "--no-freshness", action="store_true",
+        help="skip the dbt source freshness report (the test suites)")
     run_p.add_argument(
         "--full-refresh", action="store_true",
         default=os.environ.get("FULL_REFRESH", "") not in ("", "0"),

@@ -66,9 +66,12 @@ CLI = [sys.executable, "-m", "retention_lib.cli", "run", "--no-docs"]
 
 def run_cli(warehouse: Path, target_path: Path, *, raw_dir: Path | None = None,
             as_of: str | None = None, dbt_vars: str | None = None,
-            timeout: int = 900) -> subprocess.CompletedProcess:
-    """`python -m retention_lib.cli run --no-docs` in an isolated warehouse."""
+            timeout: int = 900, freshness: bool = False
+            ) -> subprocess.CompletedProcess:
+    """`python -m retention_lib.cli run --no-docs` in an isolated warehouse
+    (without the source freshness report unless asked: it only prints)."""
+    command = CLI if freshness else [*CLI, "--no-freshness"]
     return subprocess.run(
-        CLI, cwd=PROJECT_DIR, env=cli_env(warehouse, target_path, raw_dir,
-                                         as_of, dbt_vars),
+        command, cwd=PROJECT_DIR, env=cli_env(warehouse, target_path, raw_dir,
+                                             as_of, dbt_vars),
         capture_output=True, text=True, timeout=timeout)

@@ -51,7 +51,7 @@ def builds(small_csv_set, tmp_path_factory):
         base = tmp_path_factory.mktemp(name)
         raw = partial_set(small_csv_set, base / "raw", keep)
         result = run_cli(base / "warehouse", base / "target", raw_dir=raw,
-                         as_of=AS_OF, dbt_vars=dbt_vars)
+                         as_of=AS_OF, dbt_vars=dbt_vars, freshness=True)
         out[name] = (base / "warehouse", result)
     return out
 
