@@ -7,6 +7,7 @@ the present systems' marts are the same as in the full build."""
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import pytest
@@ -44,16 +45,20 @@ def published(warehouse, query: str):
 
 @pytest.fixture(scope="module")
 def builds(small_csv_set, tmp_path_factory):
-    out = {}
-    for name, keep, dbt_vars in [
-            ("orders_only", ORDERS_ONLY, "{raw_exports_never_empty: [customers]}"),
-            ("billing_only", BILLING_ONLY, None)]:
-        base = tmp_path_factory.mktemp(name)
-        raw = partial_set(small_csv_set, base / "raw", keep)
-        result = run_cli(base / "warehouse", base / "target", raw_dir=raw,
-                         as_of=AS_OF, dbt_vars=dbt_vars, freshness=True)
-        out[name] = (base / "warehouse", result)
-    return out
+    """Both sets built at the same time (two warehouses, one core each)."""
+    jobs = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for name, keep, dbt_vars in [
+                ("orders_only", ORDERS_ONLY,
+                 "{raw_exports_never_empty: [customers]}"),
+                ("billing_only", BILLING_ONLY, None)]:
+            base = tmp_path_factory.mktemp(name)
+            raw = partial_set(small_csv_set, base / "raw", keep)
+            jobs[name] = (base / "warehouse", pool.submit(
+                run_cli, base / "warehouse", base / "target", raw_dir=raw,
+                as_of=AS_OF, dbt_vars=dbt_vars, freshness=True))
+        return {name: (warehouse, job.result())
+                for name, (warehouse, job) in jobs.items()}
 
 
 def test_an_orders_only_store_publishes_its_commerce_marts(builds, clean_build):
