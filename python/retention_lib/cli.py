@@ -55,10 +55,10 @@ def dbt(args: list[str], env: dict) -> int:
 
 
 def report_freshness(env: dict, vars_arg: list[str]) -> list[str]:
-    """`dbt source freshness` on the exports just loaded: one line per stale
-    source (how old its latest row is against now, and its threshold).
-    Informative only: the ingest gate judges freshness against as_of_date,
-    which is what decides a publish."""
+    """`dbt source freshness` on the exports just loaded: one line naming
+    each export older than its warn_after (how old its latest row is
+    against now) or empty. Informative only: the ingest gate judges
+    freshness against as_of_date, which is what decides a publish."""
     path = target_path() / "sources.json"
     path.unlink(missing_ok=True)
     result = run_dbt(["source", "freshness", *vars_arg], env, capture=True)
