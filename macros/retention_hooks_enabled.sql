@@ -7,7 +7,8 @@
     {{ return(project_name == 'retention' or var('retention_run_hooks', false)) }}
 {%- endmacro %}
 
-{#- True when the shipped sample (seeds/sample) is part of the build:
+{#- True when the shipped sample (seeds/sample) is part of the build (the
+    base models' declared seed dependencies and the sample-only tests):
     always in this project (profile 'retention'), and in a project that
     installs it as a package only with --vars '{retention_sample_data:
     true}'. The same condition enables the seeds in dbt_project.yml, which

@@ -5,8 +5,7 @@
 
 {{ config(enabled=(var('raw_dir', none) is none
     and var('raw_schema') == 'raw'
-    and (target.profile_name == 'retention'
-        or var('retention_sample_data', false)))) }}
+    and retention.sample_data_enabled())) }}
 
 {% set movements = [
     'new', 'expansion', 'contraction', 'churn', 'reactivation', 'unchanged'

@@ -7,9 +7,7 @@
 
 {{ config(
     severity='error' if var('raw_dir') is none else 'warn',
-    enabled=(target.type == 'duckdb'
-        and (target.profile_name == 'retention'
-            or var('retention_sample_data', false)))
+    enabled=(target.type == 'duckdb' and retention.sample_data_enabled())
 ) }}
 
 with

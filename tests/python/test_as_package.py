@@ -15,9 +15,10 @@ import duckdb
 import pytest
 
 from conftest import AS_OF, PROJECT_DIR
+from retention_lib import runner
 
 pytestmark = pytest.mark.dbt
-DBT = str(Path(sys.executable).parent / "dbt")
+DBT = runner.dbt_executable()
 
 
 def test_a_consumer_project_builds_the_marts(small_csv_set, tmp_path):

@@ -118,23 +118,17 @@ def test_the_project_cites_no_document_its_users_do_not_have():
     assert citing == []
 
 
-def test_selectors_pick_their_group_and_parents():
+def test_selectors_pick_their_group_and_parents(tmp_path):
     """selectors.yml: the finance selector builds the KPI mart and what it
     reads, not the customer-success topics mart; marts are public, the rest
     protected; the KPI mart is a versioned model (v1) published under its
     unversioned name."""
-    import json  # noqa: PLC0415
-    import os  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
+    from retention_lib import runner  # noqa: PLC0415
 
-    dbt = str(Path(sys.executable).parent / "dbt")
-    env = {**os.environ, "DBT_PROFILES_DIR": "profiles", "DBT_TARGET": "ci"}
-    listed = subprocess.run(
-        [dbt, "ls", "--selector", "finance", "--resource-type", "model",
+    listed = runner.run_dbt(
+        ["ls", "--selector", "finance", "--resource-type", "model",
          "--output", "json", "-q"],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300)
+        runner.dbt_env(tmp_path, DBT_TARGET="ci"), capture=True, timeout=300)
     assert listed.returncode == 0, listed.stdout[-2000:]
     models = {m["name"]: m for m in map(json.loads, listed.stdout.splitlines())}
     assert {"fct_retention_kpis_monthly", "fct_customer_mrr_monthly",
