@@ -3,7 +3,10 @@ rest; `make conventions` runs both on target/manifest.json):
 - a dbt Python mart, which cannot enforce a contract, carries the
   matches_columns test (its columns and their documented types);
 - every column of every raw-export source is described (dbt-bouncer checks
-  source columns only against a catalog, which needs a built warehouse).
+  source columns only against a catalog, which needs a built warehouse);
+- customer attributes reach marts only through dim_customers and
+  int_customer_slices_by_month: no mart but dim_customers reads
+  stg_billing__customers.
 Exits 1 listing every breach.
 Usage: python scripts/check_conventions.py target/manifest.json
 """
@@ -13,6 +16,10 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+
+
+CONFORMED_DIMENSION = "dim_customers"
+CUSTOMER_EXPORT = "stg_billing__customers"
 
 
 def check(manifest: dict) -> list[str]:
@@ -30,6 +37,14 @@ def check(manifest: dict) -> list[str]:
                 and "matches_columns" not in tests_by_model.get(uid, set())):
             problems.append(f"{node['name']}: Python marts need the "
                             "matches_columns test")
+        if (node["resource_type"] == "model" and node["fqn"][1] == "marts"
+                and node["name"] != CONFORMED_DIMENSION
+                and any(parent.endswith(f".{CUSTOMER_EXPORT}")
+                        for parent in node["depends_on"]["nodes"])):
+            problems.append(f"{node['name']}: reads {CUSTOMER_EXPORT}; "
+                            f"customer attributes come from "
+                            f"{CONFORMED_DIMENSION} or "
+                            "int_customer_slices_by_month")
     for source in manifest["sources"].values():
         label = f"source {source['source_name']}.{source['name']}"
         for col, spec in source["columns"].items():

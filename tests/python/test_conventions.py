@@ -2,7 +2,8 @@
 breaks them (an undescribed published column, a mart without a grain
 sentence, an unprefixed model, a mart no exposure reads); the project's
 own script catches what dbt-bouncer cannot express (a Python mart without
-matches_columns, an undescribed source column); selectors, groups and the
+matches_columns, a mart other than dim_customers reading the customers
+export, an undescribed source column); selectors, groups and the
 versioned KPI mart are in place; no file cites a document users lack."""
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ def manifest(source_column_description: str, python_mart_tested: bool) -> dict:
                 "fqn": ["retention", "marts", "x"], "language": "python",
                 "depends_on": {"nodes": []},
             },
+            "model.retention.fct_x": {
+                "resource_type": "model", "name": "fct_x",
+                "fqn": ["retention", "marts", "x"], "language": "sql",
+                "depends_on": {"nodes": [
+                    "model.retention.stg_billing__customers"
+                    if python_mart_tested is False else
+                    "model.retention.dim_customers"]},
+            },
             "test.retention.matches_columns_x": {
                 "resource_type": "test",
                 "test_metadata": {"name": "matches_columns"
@@ -53,13 +62,16 @@ def test_a_complete_manifest_passes():
 
 def test_what_dbt_bouncer_cannot_say_is_caught():
     problems = conventions.check(manifest(" ", False))
-    assert problems == ["clv_x: Python marts need the matches_columns test",
-                        "source billing.customers.customer_id: column undescribed"]
+    assert problems == [
+        "clv_x: Python marts need the matches_columns test",
+        "fct_x: reads stg_billing__customers; customer attributes come from "
+        "dim_customers or int_customer_slices_by_month",
+        "source billing.customers.customer_id: column undescribed"]
 
 
 @pytest.mark.skipif(not BOUNCER.exists(), reason="make conventions installs it")
 def test_dbt_bouncer_fails_a_manifest_that_breaks_the_conventions(tmp_path):
-    """The real manifest passes; four breaches in a copy are each named."""
+    """The real manifest passes; five breaches in a copy are each named."""
     built = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
     broken = copy.deepcopy(built)
     kpis = next(n for n in broken["nodes"].values()
@@ -71,6 +83,11 @@ def test_dbt_bouncer_fails_a_manifest_that_breaks_the_conventions(tmp_path):
                         if n["resource_type"] == "model"
                         and n["name"] == "int_voice_records")
     intermediate["name"] = "voice_records"
+    commerce = next(n for n in broken["nodes"].values()
+                    if n["resource_type"] == "model"
+                    and n["name"] == "fct_commerce_monthly")
+    commerce["depends_on"]["nodes"].append(
+        "model.retention.base_commerce__orders")
     for exposure in broken["exposures"].values():
         exposure["depends_on"]["nodes"] = [
             node for node in exposure["depends_on"]["nodes"]
@@ -91,7 +108,8 @@ def test_dbt_bouncer_fails_a_manifest_that_breaks_the_conventions(tmp_path):
     assert results["broken"].returncode != 0
     for check in ("check_model_column_description_populated",
                   "check_model_description_contains_regexp_pattern",
-                  "check_model_names", "check_model_has_exposure"):
+                  "check_model_names", "check_model_has_exposure",
+                  "check_lineage_permitted_upstream_models"):
         assert check in out, check
     shutil.rmtree(tmp_path)
 

@@ -37,51 +37,9 @@ checkouts as (
 
 ),
 
-customers as (
-
-    select * from {{ ref('stg_billing__customers') }}
-
-),
-
 as_of as (
 
     select * from {{ ref('util_as_of_date') }}
-
-),
-
-{# every customer key that orders or checkouts carry ('' for none), with
-    its slices: one row for all and one per dimension #}
-customer_keys as (
-
-    select coalesce(customer_id, '') as customer_key from orders
-
-    union
-
-    select coalesce(customer_id, '') as customer_key from checkouts
-
-),
-
-customer_slices as (
-
-    select
-        customer_key,
-        'all' as dimension_name,
-        'all' as dimension_value
-
-    from customer_keys
-    {% for dimension in dimensions %}
-    union all
-
-    select
-        customer_keys.customer_key,
-        '{{ dimension }}' as dimension_name,
-        coalesce(customers.{{ dimension }}, 'unknown') as dimension_value
-
-    from customer_keys
-
-    left join customers
-        on customer_keys.customer_key = customers.customer_id
-    {% endfor %}
 
 ),
 
@@ -108,17 +66,7 @@ purchases as (
 
 sliced_purchases as (
 
-    select
-        purchases.*,
-        customer_slices.dimension_name,
-        customer_slices.dimension_value
-
-    from purchases
-
-    inner join customer_slices
-        on
-            coalesce(purchases.customer_id, '')
-            = customer_slices.customer_key
+    {{ customer_slices('purchases', dimensions=dimensions) }}
 
 ),
 
@@ -222,10 +170,9 @@ units as (
 checkout_outcomes as (
 
     select
+        checkouts.customer_id,
         cast({{ dbt.date_trunc('month', 'checkouts.started_at') }} as date)
             as date_month,
-        customer_slices.dimension_name,
-        customer_slices.dimension_value,
         case
             when
                 orders.order_id is null
@@ -244,10 +191,11 @@ checkout_outcomes as (
     left join orders
         on checkouts.order_id = orders.order_id
 
-    inner join customer_slices
-        on
-            coalesce(checkouts.customer_id, '')
-            = customer_slices.customer_key
+),
+
+sliced_checkouts as (
+
+    {{ customer_slices('checkout_outcomes', dimensions=dimensions) }}
 
 ),
 
@@ -260,7 +208,7 @@ checkout_rates as (
         count(*) as checkouts_started,
         sum(is_abandoned) as checkouts_abandoned
 
-    from checkout_outcomes
+    from sliced_checkouts
 
     group by 1, 2, 3
 

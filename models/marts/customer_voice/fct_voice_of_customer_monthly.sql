@@ -4,7 +4,7 @@
    csat_rate = CSAT responses scoring 4 or 5 / CSAT responses; ces_score =
    mean effort score (1 .. var ces_scale_max, lower is easier). A metric
    with no responses is NULL. Slices as in int_voice_records_sliced (the
-   plan tier is the customer's in that month, 'none' when not paying).
+   plan tier is the customer's in that month: int_customer_slices_by_month).
    Comments: how many answers had one, how many read positive or negative
    by text sentiment (int_survey_comments_scored), and the share whose
    text sentiment agrees with the score band. #}

@@ -2,13 +2,10 @@
    acquisition_channel, country_code) and its value ('all' for the
    dimension all, the whole business): MRR, its movements,
    the headline rates, ARPA and simple CLV within the slice. A customer
-   belongs to the slice of their attribute in month m (churned customers
-   keep their last plan tier), so the MRR bridge holds within every
+   belongs to the slice of their attribute in month m
+   (int_customer_slices_by_month: churned customers keep their last plan
+   tier in the month they churn), so the MRR bridge holds within every
    slice. #}
-
-{% set dimensions = [
-    'segment', 'plan_tier', 'acquisition_channel', 'country_code'
-] %}
 
 with
 
@@ -19,28 +16,9 @@ customer_months as (
 ),
 
 unpivoted as (
-    {% for dimension in ['all'] + dimensions %}
-    select
-        date_month,
-        '{{ dimension }}' as dimension_name,
-        {% if dimension == 'all' -%}
-        'all' as dimension_value,
-        {%- else -%}
-        coalesce({{ dimension }}, 'unknown') as dimension_value,
-        {%- endif %}
-        mrr,
-        previous_mrr,
-        new_mrr,
-        reactivation_mrr,
-        expansion_mrr,
-        contraction_mrr,
-        churn_mrr,
-        fx_mrr,
-        is_paying,
-        movement
-    from customer_months
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+
+    {{ customer_slices('customer_months') }}
+
 ),
 
 aggregated as (
@@ -62,7 +40,22 @@ aggregated as (
             as paying_customers_start,
         sum(case when movement = 'new' then 1 else 0 end) as new_customers,
         sum(case when movement = 'churn' then 1 else 0 end)
-            as churned_customers
+            as churned_customers,
+        sum(case when movement = 'reactivation' then 1 else 0 end)
+            as reactivated_customers,
+        sum(case when movement = 'expansion' then 1 else 0 end)
+            as expansion_customers,
+        sum(case when movement = 'contraction' then 1 else 0 end)
+            as contraction_customers,
+        sum(case when is_paying and is_premium then 1 else 0 end)
+            as premium_customers,
+        sum(
+            case
+                when paying_tenure_months >= {{ var('loyal_tenure_months') }}
+                    then 1
+                else 0
+            end
+        ) as loyal_customers
 
     from unpivoted
 
@@ -185,7 +178,17 @@ final as (
             ~ ' trailing_churn.churn_rate_3m end, 0)'
         ) }} as simple_clv,
         with_rates.is_complete_period,
-        cast(with_rates.fx_mrr as decimal(18, 4)) as fx_mrr
+        cast(with_rates.fx_mrr as decimal(18, 4)) as fx_mrr,
+        cast(with_rates.reactivated_customers as {{ dbt.type_bigint() }})
+            as reactivated_customers,
+        cast(with_rates.expansion_customers as {{ dbt.type_bigint() }})
+            as expansion_customers,
+        cast(with_rates.contraction_customers as {{ dbt.type_bigint() }})
+            as contraction_customers,
+        cast(with_rates.premium_customers as {{ dbt.type_bigint() }})
+            as premium_customers,
+        cast(with_rates.loyal_customers as {{ dbt.type_bigint() }})
+            as loyal_customers
 
     from with_rates
 

@@ -25,43 +25,13 @@ months as (
 
 ),
 
+{# the MRR bridge, counts and rates of the whole business: the slice all
+    of fct_mrr_by_dimension_monthly, where they are computed once #}
 monthly as (
 
-    select
-        date_month,
-        sum(mrr) as mrr,
-        sum(previous_mrr) as mrr_start,
-        sum(new_mrr) as new_mrr,
-        sum(reactivation_mrr) as reactivation_mrr,
-        sum(expansion_mrr) as expansion_mrr,
-        sum(contraction_mrr) as contraction_mrr,
-        sum(churn_mrr) as churn_mrr,
-        sum(fx_mrr) as fx_mrr,
-        sum(case when is_paying then 1 else 0 end) as paying_customers,
-        sum(case when previous_mrr > 0 then 1 else 0 end)
-            as paying_customers_start,
-        sum(case when movement = 'new' then 1 else 0 end) as new_customers,
-        sum(case when movement = 'reactivation' then 1 else 0 end)
-            as reactivated_customers,
-        sum(case when movement = 'expansion' then 1 else 0 end)
-            as expansion_customers,
-        sum(case when movement = 'contraction' then 1 else 0 end)
-            as contraction_customers,
-        sum(case when movement = 'churn' then 1 else 0 end)
-            as churned_customers,
-        sum(case when is_paying and is_premium then 1 else 0 end)
-            as premium_customers,
-        sum(
-            case
-                when paying_tenure_months >= {{ var('loyal_tenure_months') }}
-                    then 1
-                else 0
-            end
-        ) as loyal_customers
+    select * from {{ ref('fct_mrr_by_dimension_monthly') }}
 
-    from customer_months
-
-    group by 1
+    where dimension_name = 'all'
 
 ),
 
@@ -147,7 +117,13 @@ joined as (
         coalesce(twelve_month.base_customers_12m, 0) as base_customers_12m,
         twelve_month.mrr_12m_base,
         twelve_month.retained_mrr_12m,
-        twelve_month.retained_mrr_12m_capped
+        twelve_month.retained_mrr_12m_capped,
+        monthly.arpa,
+        monthly.customer_churn_rate,
+        monthly.nrr_monthly,
+        monthly.grr_monthly,
+        monthly.trailing_3m_customer_churn_rate,
+        monthly.simple_clv
 
     from spine
 
@@ -159,72 +135,13 @@ joined as (
 
 ),
 
-rates as (
-
-    select
-        *,
-        cast(churned_customers as double precision)
-        / nullif(paying_customers_start, 0) as customer_churn_rate,
-        cast(mrr as double precision) / nullif(paying_customers, 0) as arpa,
-        cast(
-            mrr_start + expansion_mrr - contraction_mrr - churn_mrr
-            as double precision
-        )
-        / nullif(mrr_start, 0) as nrr_monthly
-
-    from joined
-
-),
-
-{# simple CLV divides by the customer churn rate averaged over the
-    trailing 3 complete months (NULL until 3 exist, or when it is 0) #}
-trailing_churn as (
-
-    select
-        *,
-        case
-            when is_complete_period
-                then avg(customer_churn_rate) over (
-                    order by date_month
-                    rows between 2 preceding and current row
-                )
-        end as churn_rate_3m,
-        case
-            when is_complete_period
-                then count(customer_churn_rate) over (
-                    order by date_month
-                    rows between 2 preceding and current row
-                )
-        end as churn_rate_3m_months
-
-    from rates
-
-),
-
-trailing_churn_filled as (
-
-    select
-        *,
-        case
-            when is_complete_period and churn_rate_3m_months = 3
-                then churn_rate_3m
-            when not is_complete_period
-                then lag(
-                    case when churn_rate_3m_months = 3 then churn_rate_3m end
-                ) over (order by date_month)
-        end as trailing_3m_customer_churn_rate
-
-    from trailing_churn
-
-),
-
 final as (
 
     select
         cast(date_month as date) as date_month,
         cast(mrr as decimal(18, 4)) as mrr,
         cast(12 * mrr as decimal(18, 4)) as arr,
-        {{ to_amount('arpa') }} as arpa,
+        cast(arpa as decimal(18, 4)) as arpa,
         cast(paying_customers as {{ dbt.type_bigint() }}) as paying_customers,
         cast(mrr_start as decimal(18, 4)) as mrr_start,
         cast(new_mrr as decimal(18, 4)) as new_mrr,
@@ -261,8 +178,7 @@ final as (
         cast(expansion_mrr as double precision) / nullif(mrr_start, 0)
             as expansion_mrr_rate,
         nrr_monthly,
-        cast(mrr_start - contraction_mrr - churn_mrr as double precision)
-        / nullif(mrr_start, 0) as grr_monthly,
+        grr_monthly,
         cast(retained_mrr_12m as double precision)
         / nullif(mrr_12m_base, 0) as nrr_12m,
         cast(retained_mrr_12m_capped as double precision)
@@ -278,16 +194,12 @@ final as (
             as premium_customer_share,
         cast(loyal_customers as double precision) / nullif(paying_customers, 0)
             as loyal_customer_share,
-        cast(trailing_3m_customer_churn_rate as double precision)
-            as trailing_3m_customer_churn_rate,
-        {{ to_amount(
-            'arpa * ' ~ var('gross_margin')
-            ~ ' / nullif(trailing_3m_customer_churn_rate, 0)'
-        ) }} as simple_clv,
+        trailing_3m_customer_churn_rate,
+        cast(simple_clv as decimal(18, 4)) as simple_clv,
         is_complete_period,
         cast(fx_mrr as decimal(18, 4)) as fx_mrr
 
-    from trailing_churn_filled
+    from joined
 
 ),
 

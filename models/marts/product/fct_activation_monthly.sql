@@ -9,7 +9,6 @@
 
 {% set activation_events = var('activation_events') %}
 {% set activation_event_list = "'" ~ activation_events | join("', '") ~ "'" %}
-{% set dimensions = ['segment', 'acquisition_channel', 'country_code'] %}
 
 with
 
@@ -29,7 +28,7 @@ users as (
 
 customers as (
 
-    select * from {{ ref('stg_billing__customers') }}
+    select * from {{ ref('dim_customers') }}
 
 ),
 
@@ -126,10 +125,7 @@ flagged as (
                 then 1
             else 0
         end as is_activated,
-        coalesce(customers.segment, 'unknown') as segment,
-        coalesce(customers.acquisition_channel, 'unknown')
-            as acquisition_channel,
-        coalesce(customers.country_code, 'unknown') as country_code
+        entities.customer_id
 
     from entities
 
@@ -140,36 +136,13 @@ flagged as (
         on
             entities.entity_type = completed.entity_type
             and entities.entity_id = completed.entity_id
-
-    left join customers
-        on entities.customer_id = customers.customer_id
-
 ),
 
 sliced as (
 
-    select
-        signup_month,
-        entity_type,
-        'all' as dimension_name,
-        'all' as dimension_value,
-        is_window_closed,
-        is_activated
-
-    from flagged
-    {% for dimension in dimensions %}
-    union all
-
-    select
-        signup_month,
-        entity_type,
-        '{{ dimension }}' as dimension_name,
-        {{ dimension }} as dimension_value,
-        is_window_closed,
-        is_activated
-
-    from flagged
-    {% endfor %}
+    {{ customer_slices(
+        'flagged', month_column='signup_month',
+        dimensions=['segment', 'acquisition_channel', 'country_code']) }}
 
 ),
 

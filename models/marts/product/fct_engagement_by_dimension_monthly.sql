@@ -5,11 +5,7 @@
    fct_engagement_monthly (which the slice all equals). Average DAU over
    the month's days = user-days of activity / days of the month in
    fct_engagement_daily, so no per-day pass is needed. An account's plan
-   tier is its tier that month ('none' when not paying). #}
-
-{% set dimensions = [
-    'segment', 'plan_tier', 'acquisition_channel', 'country_code'
-] %}
+   tier is its tier that month (int_customer_slices_by_month). #}
 
 with
 
@@ -28,20 +24,6 @@ daily as (
 features as (
 
     select * from {{ ref('int_feature_usage_aggregated_to_account_month') }}
-
-),
-
-customers as (
-
-    select * from {{ ref('stg_billing__customers') }}
-
-),
-
-customer_months as (
-
-    select * from {{ ref('fct_customer_mrr_monthly') }}
-
-    where is_paying
 
 ),
 
@@ -116,12 +98,7 @@ classified as (
         account_months.active_users,
         account_months.user_days,
         coalesce(account_feature_months.user_feature_pairs, 0)
-            as user_feature_pairs,
-        coalesce(customers.segment, 'unknown') as segment,
-        coalesce(customer_months.plan_tier, 'none') as plan_tier,
-        coalesce(customers.acquisition_channel, 'unknown')
-            as acquisition_channel,
-        coalesce(customers.country_code, 'unknown') as country_code
+            as user_feature_pairs
 
     from account_months
 
@@ -129,41 +106,11 @@ classified as (
         on
             account_months.date_month = account_feature_months.date_month
             and account_months.customer_id = account_feature_months.customer_id
-
-    left join customers
-        on account_months.customer_id = customers.customer_id
-
-    left join customer_months
-        on
-            account_months.date_month = customer_months.date_month
-            and account_months.customer_id = customer_months.customer_id
-
 ),
 
 sliced as (
 
-    select
-        date_month,
-        'all' as dimension_name,
-        'all' as dimension_value,
-        active_users,
-        user_days,
-        user_feature_pairs
-
-    from classified
-    {% for dimension in dimensions %}
-    union all
-
-    select
-        date_month,
-        '{{ dimension }}' as dimension_name,
-        {{ dimension }} as dimension_value,
-        active_users,
-        user_days,
-        user_feature_pairs
-
-    from classified
-    {% endfor %}
+    {{ customer_slices('classified') }}
 
 ),
 

@@ -6,12 +6,8 @@
    not resolved by it) and tickets per 100 paying customers (for the total
    and the customer slices, over the slice's paying customers; NULL for
    priority and category). A ticket's plan tier is its customer's in the
-   month it was opened ('none' when not paying). #}
+   month it was opened (int_customer_slices_by_month). #}
 
-{% set customer_dimensions = [
-    'segment', 'plan_tier', 'acquisition_channel', 'country_code'
-] %}
-{% set dimensions = ['priority', 'category'] + customer_dimensions %}
 {% set first_response_seconds = dbt.datediff(
     'tickets.opened_at', 'tickets.first_response_at', 'second') %}
 {% set resolution_seconds = dbt.datediff(
@@ -31,15 +27,17 @@ months as (
 
 ),
 
-customers as (
-
-    select * from {{ ref('stg_billing__customers') }}
-
-),
-
 customer_months as (
 
     select * from {{ ref('fct_customer_mrr_monthly') }}
+
+    where is_paying
+
+),
+
+paying_sliced as (
+
+    {{ customer_slices('customer_months') }}
 
 ),
 
@@ -47,28 +45,13 @@ paying as (
 
     select
         date_month,
-        'all' as dimension_name,
-        'all' as dimension_value,
-        sum(case when is_paying then 1 else 0 end) as paying_customers
-
-    from customer_months
-
-    group by 1
-    {% for dimension in customer_dimensions %}
-    union all
-
-    select
-        date_month,
-        '{{ dimension }}' as dimension_name,
-        coalesce({{ dimension }}, 'unknown') as dimension_value,
+        dimension_name,
+        dimension_value,
         count(*) as paying_customers
 
-    from customer_months
-
-    where is_paying
+    from paying_sliced
 
     group by 1, 2, 3
-    {% endfor %}
 
 ),
 
@@ -82,13 +65,9 @@ timed as (
 
     select
         tickets.ticket_id,
+        tickets.customer_id,
         tickets.priority,
         coalesce(tickets.category, 'unknown') as category,
-        coalesce(customers.segment, 'unknown') as segment,
-        coalesce(customer_months.plan_tier, 'none') as plan_tier,
-        coalesce(customers.acquisition_channel, 'unknown')
-            as acquisition_channel,
-        coalesce(customers.country_code, 'unknown') as country_code,
         tickets.opened_at,
         cast({{ dbt.date_trunc('month', 'tickets.opened_at') }} as date)
             as date_month,
@@ -114,37 +93,11 @@ timed as (
     inner join as_of
         on cast(tickets.opened_at as date) <= as_of.as_of_date
 
-    left join customers
-        on tickets.customer_id = customers.customer_id
-
-    left join customer_months
-        on
-            tickets.customer_id = customer_months.customer_id
-            and customer_months.date_month
-            = {{ dbt.date_trunc('month', 'tickets.opened_at') }}
-            and customer_months.is_paying
-
 ),
 
 sliced as (
 
-    select
-        'all' as dimension_name,
-        'all' as dimension_value,
-        timed.*
-
-    from timed
-
-    {% for dimension in dimensions %}
-    union all
-
-    select
-        '{{ dimension }}' as dimension_name,
-        {{ dimension }} as dimension_value,
-        timed.*
-
-    from timed
-    {% endfor %}
+    {{ customer_slices('timed', record_dimensions=['priority', 'category']) }}
 
 ),
 
