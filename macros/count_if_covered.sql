@@ -7,3 +7,20 @@
         as {{ dbt.type_bigint() }}
     )
 {%- endmacro %}
+
+{#- True when the raw export `export_name` delivered at least one staged
+    row (util_export_reconciliation): an export with none is an absent
+    system, whose counts are NULL (unknown), never 0. A select-list
+    expression over a relation aliased `reconciliation` that is
+    util_export_reconciliation. -#}
+{% macro export_has_data(export_name) -%}
+    max(
+        case
+            when
+                reconciliation.export_name = '{{ export_name }}'
+                and reconciliation.staged_rows > 0
+                then 1
+            else 0
+        end
+    ) = 1
+{%- endmacro %}

@@ -73,3 +73,11 @@
         {%- endfor %}
     ) as slice_names
 {%- endmacro %}
+
+{#- The join condition of two monthly sliced relations: the same month and
+    the same slice. -#}
+{% macro same_slice(left, right, month_column='date_month') -%}
+    {{ left }}.{{ month_column }} = {{ right }}.{{ month_column }}
+    and {{ left }}.dimension_name = {{ right }}.dimension_name
+    and {{ left }}.dimension_value = {{ right }}.dimension_value
+{%- endmacro %}

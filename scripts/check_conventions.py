@@ -17,7 +17,6 @@ import json
 import sys
 from pathlib import Path
 
-
 CONFORMED_DIMENSION = "dim_customers"
 CUSTOMER_EXPORT = "stg_billing__customers"
 

@@ -6,8 +6,9 @@
    consecutive orders (each gap in the month of the later order);
    product_return_rate = units returned / units sold, by order month; and
    checkout_abandonment_rate = checkouts started without an order placed
-   within var checkout_window_hours / checkouts started. Orders are
-   purchases unless cancelled or pending. #}
+   within var checkout_window_hours / checkouts started; orders_placed =
+   purchases in the month. Orders are purchases unless cancelled or
+   pending. #}
 
 {% set dimensions = ['segment', 'acquisition_channel', 'country_code'] %}
 
@@ -92,7 +93,8 @@ repeat_purchase as (
         dimension_name,
         dimension_value,
         count(*) as ordering_customers,
-        sum(case when order_count >= 2 then 1 else 0 end) as repeat_customers
+        sum(case when order_count >= 2 then 1 else 0 end) as repeat_customers,
+        sum(order_count) as orders_placed
 
     from customers_per_month
 
@@ -274,33 +276,25 @@ final as (
         ) as checkouts_abandoned,
         cast(checkout_rates.checkouts_abandoned as double precision)
         / nullif(checkout_rates.checkouts_started, 0)
-            as checkout_abandonment_rate
+            as checkout_abandonment_rate,
+        cast(
+            coalesce(repeat_purchase.orders_placed, 0)
+            as {{ dbt.type_bigint() }}
+        ) as orders_placed
 
     from cells
 
     left join repeat_purchase
-        on
-            cells.date_month = repeat_purchase.date_month
-            and cells.dimension_name = repeat_purchase.dimension_name
-            and cells.dimension_value = repeat_purchase.dimension_value
+        on {{ same_slice('cells', 'repeat_purchase') }}
 
     left join gaps
-        on
-            cells.date_month = gaps.date_month
-            and cells.dimension_name = gaps.dimension_name
-            and cells.dimension_value = gaps.dimension_value
+        on {{ same_slice('cells', 'gaps') }}
 
     left join units
-        on
-            cells.date_month = units.date_month
-            and cells.dimension_name = units.dimension_name
-            and cells.dimension_value = units.dimension_value
+        on {{ same_slice('cells', 'units') }}
 
     left join checkout_rates
-        on
-            cells.date_month = checkout_rates.date_month
-            and cells.dimension_name = checkout_rates.dimension_name
-            and cells.dimension_value = checkout_rates.dimension_value
+        on {{ same_slice('cells', 'checkout_rates') }}
 
 )
 

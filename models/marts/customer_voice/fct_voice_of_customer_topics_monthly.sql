@@ -176,23 +176,15 @@ joined as (
     from grid
 
     left join answers
-        on
-            grid.date_month = answers.date_month
-            and grid.dimension_name = answers.dimension_name
-            and grid.dimension_value = answers.dimension_value
+        on {{ same_slice('grid', 'answers') }}
 
     left join mentions
         on
-            grid.date_month = mentions.date_month
-            and grid.dimension_name = mentions.dimension_name
-            and grid.dimension_value = mentions.dimension_value
+            {{ same_slice('grid', 'mentions') }}
             and grid.topic = mentions.topic
 
     left join voice_monthly
-        on
-            grid.date_month = voice_monthly.date_month
-            and grid.dimension_name = voice_monthly.dimension_name
-            and grid.dimension_value = voice_monthly.dimension_value
+        on {{ same_slice('grid', 'voice_monthly') }}
 
 ),
 

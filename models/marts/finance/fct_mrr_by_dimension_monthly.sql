@@ -193,10 +193,7 @@ final as (
     from with_rates
 
     left join trailing_churn
-        on
-            with_rates.date_month = trailing_churn.date_month
-            and with_rates.dimension_name = trailing_churn.dimension_name
-            and with_rates.dimension_value = trailing_churn.dimension_value
+        on {{ same_slice('with_rates', 'trailing_churn') }}
 
 )
 

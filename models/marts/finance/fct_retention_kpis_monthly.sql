@@ -302,25 +302,11 @@ acquisition as (
 coverage as (
 
     select
-        max(
-            case
-                when export_name = 'events' and staged_rows > 0 then 1 else 0
-            end
-        ) = 1 as has_product_data,
-        max(
-            case
-                when export_name = 'survey_responses' and staged_rows > 0
-                    then 1
-                else 0
-            end
-        ) = 1 as has_survey_data,
-        max(
-            case
-                when export_name = 'tickets' and staged_rows > 0 then 1 else 0
-            end
-        ) = 1 as has_support_data
+        {{ export_has_data('events') }} as has_product_data,
+        {{ export_has_data('survey_responses') }} as has_survey_data,
+        {{ export_has_data('tickets') }} as has_support_data
 
-    from {{ ref('util_export_reconciliation') }}
+    from {{ ref('util_export_reconciliation') }} as reconciliation
 
 ),
 

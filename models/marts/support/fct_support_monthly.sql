@@ -192,22 +192,13 @@ final as (
     from cells
 
     left join opened
-        on
-            cells.date_month = opened.date_month
-            and cells.dimension_name = opened.dimension_name
-            and cells.dimension_value = opened.dimension_value
+        on {{ same_slice('cells', 'opened') }}
 
     left join backlog
-        on
-            cells.date_month = backlog.date_month
-            and cells.dimension_name = backlog.dimension_name
-            and cells.dimension_value = backlog.dimension_value
+        on {{ same_slice('cells', 'backlog') }}
 
     left join paying
-        on
-            cells.date_month = paying.date_month
-            and cells.dimension_name = paying.dimension_name
-            and cells.dimension_value = paying.dimension_value
+        on {{ same_slice('cells', 'paying') }}
 
 )
 
