@@ -53,6 +53,18 @@ def test_same_seed_same_bytes_other_seed_differs(tmp_path, small_csv_set):
     assert digest(tmp_path / "other") != digest(small_csv_set)
 
 
+def test_output_is_unchanged_for_a_seed(tmp_path, small_csv_set):
+    """Seed 7, 300 customers, in one chunk and in chunks of 100: every file's
+    bytes equal tests/fixtures/generator_digests.json, written by the
+    generator before it was split by source system (one module per system).
+    A deliberate change of the generator updates that file and says why."""
+    expected = json.loads((Path(__file__).parents[1] / "fixtures"
+                           / "generator_digests.json").read_text())
+    generate(tmp_path / "chunked", 300, seed=7, fmt="csv", chunk_size=100)
+    assert digest(small_csv_set) == expected["one_chunk"]
+    assert digest(tmp_path / "chunked") == expected["chunks_of_100"]
+
+
 def test_every_export_has_the_contract_columns_in_order(con):
     for export, spec in EXPORTS.items():
         columns = [row[0] for row in con.execute(f"describe {export}").fetchall()]
