@@ -1,36 +1,7 @@
-{# Validation of raw export `users`: one row per distinct
-   raw row, typed, with quarantine_reason (see macro validate_export). #}
+{# Validation of raw export `users` by the contract in its
+   sources yml (see macro validate_source): one row per distinct raw row,
+   typed, with quarantine_reason. #}
 
-{% if retention.sample_data_enabled() -%}
--- depends_on: {{ ref('users') }}
-{% endif -%}
-{{
-    retention.validate_export(
-        relation=source('product', 'users'),
-        personal=['email'],
-        export='users',
-        key=['user_id'],
-        columns={
-            'user_id': 'string',
-            'customer_id': 'string',
-            'email': 'string',
-            'role': 'string',
-            'created_at': 'timestamp',
-        },
-        required=['customer_id', 'created_at'],
-        checks=[
-            {
-                'reason': 'future_timestamp',
-                'column': 'created_at',
-                'when': "created_at > " ~ retention.future_cutoff(),
-            },
-        ],
-        references=[
-            {
-                'column': 'customer_id',
-                'relation': ref('base_billing__customers'),
-                'to': 'customer_id',
-            },
-        ],
-    )
-}}
+{{ retention.validate_source('product', 'users', parents=[
+    ref('base_billing__customers'),
+]) }}
