@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 TEST_WAREHOUSE := $(CURDIR)/target/test-warehouse
+# the Python tests run in this many processes (pytest-xdist), a test
+# module at a time each; the data sets they share are built once
+PYTEST_WORKERS ?= 2
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
 # make run RAW_DIR=path AS_OF=YYYY-MM-DD VARS='{key: value}' FULL_REFRESH=1
@@ -44,7 +47,7 @@ test: $(STAMP) lint conventions pytest build-sample test-docs test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests scripts
-	$(BIN)/sqlfluff lint models data-tests analyses
+	$(BIN)/sqlfluff lint models data-tests analyses --processes 2
 
 # dbt-bouncer pins duckdb below 2: it gets its own environment
 BOUNCER_VENV := .venv-bouncer
@@ -66,7 +69,7 @@ conventions: $(STAMP) $(BOUNCER_STAMP)
 	$(BIN)/python scripts/check_conventions.py target/manifest.json
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 build-sample: $(STAMP)
 	rm -rf $(TEST_WAREHOUSE)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,23 +19,61 @@ from retention_lib import runner  # noqa: E402
 from retention_lib.generator import generate  # noqa: E402
 
 
+def once_per_session(tmp_path_factory, name: str, make) -> Path:
+    """A folder that `make(folder)` fills once per test session, also when
+    pytest-xdist runs the tests in several workers (`make test` does): the
+    first worker to get here builds it under a lock in the folder the
+    workers share, the others wait and read it. Tests only read it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.write_text("built\n")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def small_csv_set(tmp_path_factory) -> Path:
     """300 customers as CSV (seed 7), generated once per session."""
-    out = tmp_path_factory.mktemp("raw_csv")
-    generate(out, 300, seed=7, fmt="csv")
-    return out
+    return once_per_session(tmp_path_factory, "raw_csv",
+                            lambda out: generate(out, 300, seed=7, fmt="csv"))
 
 
 @pytest.fixture(scope="session")
 def clean_build(small_csv_set, tmp_path_factory):
     """One published build of small_csv_set (as_of 2025-12-31): the
-    baseline the publishing, repeatability and privacy tests compare with."""
-    warehouse = tmp_path_factory.mktemp("clean_warehouse")
-    target = tmp_path_factory.mktemp("clean_target")
-    result = run_cli(warehouse, target, raw_dir=small_csv_set, as_of=AS_OF)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return warehouse, target
+    baseline the publishing, repeatability and privacy tests compare with.
+    Read-only: a test that builds again works on a copy
+    (copy_of_clean_build)."""
+    def make(folder: Path) -> None:
+        result = run_cli(folder / "warehouse", folder / "target",
+                         raw_dir=small_csv_set, as_of=AS_OF)
+        assert result.returncode == 0, (result.stdout[-4000:]
+                                        + result.stderr[-2000:])
+
+    folder = once_per_session(tmp_path_factory, "clean_build", make)
+    return folder / "warehouse", folder / "target"
+
+
+def copy_of_clean_build(clean_build, destination: Path) -> tuple[Path, Path]:
+    """A private copy of the clean build's warehouse and target, for a test
+    that builds or publishes into it."""
+    warehouse, target = clean_build
+    copy = destination / "warehouse"
+    shutil.copytree(warehouse, copy, symlinks=True)
+    (copy / ".run.lock").unlink(missing_ok=True)
+    target_copy = destination / "target"
+    shutil.copytree(target, target_copy)
+    return copy, target_copy
 
 
 def marts_fingerprint(database: Path) -> dict[str, str]:

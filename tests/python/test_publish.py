@@ -18,7 +18,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import AS_OF, CLI, PROJECT_DIR, cli_env, marts_fingerprint
+from conftest import (
+    AS_OF,
+    CLI,
+    PROJECT_DIR,
+    cli_env,
+    copy_of_clean_build,
+    marts_fingerprint,
+)
 from retention_lib import runner
 from retention_lib.gates import run_gates
 
@@ -42,8 +49,8 @@ def snapshot(warehouse: Path) -> dict[str, bytes]:
 
 
 def test_killed_build_changes_nothing_and_a_reader_is_never_blocked(
-        clean_build, small_csv_set):
-    warehouse, target = clean_build
+        clean_build, small_csv_set, tmp_path):
+    warehouse, target = copy_of_clean_build(clean_build, tmp_path)
     published = warehouse / "retention.duckdb"
     before = snapshot(warehouse)
     fingerprint = marts_fingerprint(published)

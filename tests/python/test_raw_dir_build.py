@@ -3,13 +3,13 @@ bad rows injected into a generated set end in quarantine under the right
 reason (27 cases), reconciliation holds, AS_OF pins as_of_date; bad files
 (empty, not UTF-8, wrong delimiter, truncated, malformed, header-only,
 missing export or column, unreadable Parquet) fail with one clear error
-naming each export and its line or column; harmless variations (BOM, CRLF,
-reordered, extra or quoted columns) give identical marts; a failed build
-or gate publishes nothing; no personal value reaches a published table."""
+naming each export and its line or column; a failed build or gate
+publishes nothing; no personal value reaches a published table. Harmless
+format variations, absent optional exports and empty systems are in
+test_raw_dir_variants.py."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import shutil
 from pathlib import Path
@@ -383,26 +383,6 @@ def test_bad_folder_fails_naming_export_and_column(published, small_csv_set,
     assert sha(warehouse / "retention.duckdb") == before
 
 
-def test_optional_commerce_exports_may_be_absent(published, small_csv_set,
-                                                tmp_path):
-    """A business without one-off orders: commerce exports missing -> empty
-    staging, build passes."""
-    _, target, _ = published
-    folder = tmp_path / "raw"
-    shutil.copytree(small_csv_set, folder)
-    for export in ("orders", "order_items", "returns", "checkouts", "fx_rates"):
-        (folder / f"{export}.csv").unlink()
-    warehouse = tmp_path / "warehouse"
-    result = run_cli(warehouse, target, raw_dir=folder)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert "optional raw export 'orders' not found" in result.stdout
-    assert "using the shipped seeds/sample/fx_rates.csv" in result.stdout
-    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
-    staged = dict(con.execute("""select export_name, staged_rows
-                                 from util_export_reconciliation""").fetchall())
-    assert staged["orders"] == 0 and staged["fx_rates"] > 0
-
-
 def test_quarantine_shows_no_personal_values(published, small_csv_set):
     """Names and emails of quarantined customer and user rows are masked."""
     warehouse, _, _ = published
@@ -529,114 +509,3 @@ def test_bad_files_fail_once_naming_every_export(published, small_csv_set,
         assert message in output, message
     assert "Traceback" not in result.stderr
     assert sha(warehouse / "retention.duckdb") == before
-
-
-def test_harmless_format_variations_give_identical_marts(clean_build,
-                                                         small_csv_set,
-                                                         tmp_path):
-    """A BOM, CRLF, CR-only or mixed line ends, line breaks inside quoted
-    values, reordered columns, an extra column (named, or unnamed after a
-    trailing comma), minimal quoting and Parquet column names with stray
-    spaces or capitals change nothing: every row
-    is read and the marts equal the clean build's."""
-    folder = tmp_path / "raw"
-    shutil.copytree(small_csv_set, folder)
-    # a quoted value holding CRLF (and another holding CR) in an LF file:
-    # customer names, which no mart reads (survey comments would be
-    # analysed, so changing their text changes the voice marts)
-    customers = pd.read_csv(folder / "customers.csv", dtype=str,
-                            keep_default_na=False)
-    customers.loc[0, "name"] = "Company\r\nwith a line break"
-    customers.loc[1, "name"] = "a\rb"
-    customers.to_csv(folder / "customers.csv", index=False, lineterminator="\n",
-                     quoting=csv.QUOTE_ALL)
-    customers = (folder / "customers.csv").read_bytes()
-    (folder / "customers.csv").write_bytes(b"\xef\xbb\xbf" + customers)
-    subscriptions = (folder / "subscriptions.csv").read_bytes()
-    (folder / "subscriptions.csv").write_bytes(
-        subscriptions.replace(b"\n", b"\r\n"))
-    payments = pd.read_csv(folder / "payments.csv", dtype=str, keep_default_na=False)
-    payments[list(reversed(payments.columns))].to_csv(
-        folder / "payments.csv", index=False)
-    tickets = pd.read_csv(folder / "tickets.csv", dtype=str, keep_default_na=False)
-    tickets.assign(internal_note="x, y").to_csv(folder / "tickets.csv", index=False)
-    # a spreadsheet's trailing comma: a column without a name (ignored)
-    plans = (folder / "plans.csv").read_text().splitlines()
-    (folder / "plans.csv").write_text("\n".join(line + "," for line in plans)
-                                      + "\n")
-    users = pd.read_csv(folder / "users.csv", dtype=str, keep_default_na=False)
-    users.to_csv(folder / "users.csv", index=False)  # quotes only where needed
-    # every value quoted, empty comments too
-    survey = pd.read_csv(folder / "survey_responses.csv", dtype=str,
-                         keep_default_na=False)
-    survey.to_csv(folder / "survey_responses.csv", index=False,
-                  lineterminator="\n", quoting=csv.QUOTE_ALL)
-    # old Mac line ends (CR only), and CRLF and LF mixed in one file
-    sends = (folder / "email_sends.csv").read_bytes()
-    (folder / "email_sends.csv").write_bytes(sends.replace(b"\n", b"\r"))
-    spend = (folder / "marketing_spend.csv").read_bytes().split(b"\n")
-    half = len(spend) // 2
-    (folder / "marketing_spend.csv").write_bytes(
-        b"\r\n".join(spend[:half]) + b"\r\n" + b"\n".join(spend[half:]))
-    # Parquet column names with stray spaces and capitals
-    orders = pd.read_csv(folder / "orders.csv", dtype=str, keep_default_na=False)
-    (folder / "orders.csv").unlink()
-    pq.write_table(pa.Table.from_pandas(orders.rename(columns={
-        "ordered_at": "ordered_at ", "amount": " Amount"}), preserve_index=False),
-        folder / "orders.parquet")
-    warehouse = tmp_path / "warehouse"
-    result = run_cli(warehouse, tmp_path / "target", raw_dir=folder, as_of=AS_OF)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "raw export 'tickets' has extra column 'internal_note'" in result.stdout
-    assert "raw export 'plans' has extra column 'unnamed_column_" in result.stdout
-    clean_warehouse, _ = clean_build
-    assert marts_fingerprint(warehouse / "retention.duckdb") == marts_fingerprint(
-        clean_warehouse / "retention.duckdb")
-
-
-def test_an_empty_system_is_flagged_never_read_as_inactivity(
-        clean_build, small_csv_set, tmp_path):
-    """Header-only events and tickets exports. On a fresh warehouse the
-    build publishes with a warning naming each export, the engagement
-    metrics NULL (not zero) and the health components of the missing
-    systems neutral and flagged. On a warehouse whose last publish had
-    those rows, the same folder stops the publish, even with the row-count
-    tolerance off."""
-    folder = tmp_path / "raw"
-    shutil.copytree(small_csv_set, folder)
-    for export in ("events", "tickets"):
-        header = (folder / f"{export}.csv").read_text().splitlines()[0]
-        (folder / f"{export}.csv").write_text(header + "\n")
-    warehouse = tmp_path / "warehouse"
-    result = run_cli(warehouse, tmp_path / "target", raw_dir=folder, as_of=AS_OF)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    for export in ("events", "tickets"):
-        assert f"WARNING: export '{export}' has no staged rows" in result.stdout
-    con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
-    health = con.execute("""
-        select count(*), count(*) filter (where has_product_data
-                                          or has_support_data),
-               count(*) filter (where usage_score != 50 or breadth_score != 50
-                                or support_score != 50)
-        from dim_customer_health""").fetchone()
-    assert health[0] > 0 and health[1:] == (0, 0), health
-    kpis = con.execute("""select count(*), count(active_users),
-                                 count(stickiness_ratio)
-                          from fct_retention_kpis_monthly""").fetchone()
-    assert kpis[0] > 0 and kpis[1:] == (0, 0), kpis
-    con.close()
-
-    # the published warehouse had events and tickets: an empty export now
-    # stops the publish, whatever the tolerance
-    clean_warehouse, _ = clean_build
-    copy = tmp_path / "published"
-    shutil.copytree(clean_warehouse, copy, symlinks=True)
-    (copy / ".run.lock").unlink(missing_ok=True)
-    before = sha(copy / "retention.duckdb")
-    result = run_cli(copy, tmp_path / "target2", raw_dir=folder, as_of=AS_OF,
-                     dbt_vars="{publish_row_count_tolerance: null}")
-    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "ingest gate: events__profile.row_count" in result.stderr
-    assert "ingest gate: tickets__profile.row_count" in result.stderr
-    assert "nothing published" in result.stderr
-    assert sha(copy / "retention.duckdb") == before
