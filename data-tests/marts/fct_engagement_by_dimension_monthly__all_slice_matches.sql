@@ -1,7 +1,9 @@
 {# The slice all of fct_engagement_by_dimension_monthly (computed from
-   user-months) equals fct_engagement_monthly (distinct users and the mean
-   of the daily DAU), and every other dimension's accounts add up to all's
-   (each account is in exactly one slice per dimension). #}
+   account-months: user-days / days of the month) equals a recomputation by
+   another route: distinct users and accounts of the user-days up to
+   as_of_date, the mean of fct_engagement_daily's DAU, and user-feature
+   pairs / users. And every other dimension's accounts and users add up to
+   all's (each account is in exactly one slice per dimension). #}
 
 with
 
@@ -11,9 +13,70 @@ sliced as (
 
 ),
 
-monthly as (
+as_of as (
 
-    select * from {{ ref('fct_engagement_monthly') }}
+    select * from {{ ref('util_as_of_date') }}
+
+),
+
+active_in_month as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'user_days.activity_date') }} as date)
+            as date_month,
+        count(distinct user_days.user_id) as active_users,
+        count(distinct user_days.customer_id) as active_accounts
+
+    from {{ ref('int_events_aggregated_to_user_day') }} as user_days
+
+    inner join as_of
+        on user_days.activity_date <= as_of.as_of_date
+
+    group by 1
+
+),
+
+average_dau as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as date_month,
+        avg(cast(dau as double precision)) as average_dau
+
+    from {{ ref('fct_engagement_daily') }}
+
+    group by 1
+
+),
+
+depth as (
+
+    select
+        date_month,
+        sum(feature_users) as user_feature_pairs
+
+    from {{ ref('int_feature_usage_aggregated_to_account_month') }}
+
+    group by 1
+
+),
+
+recomputed as (
+
+    select
+        active_in_month.date_month,
+        active_in_month.active_users,
+        active_in_month.active_accounts,
+        average_dau.average_dau,
+        cast(coalesce(depth.user_feature_pairs, 0) as double precision)
+        / nullif(active_in_month.active_users, 0) as usage_depth
+
+    from active_in_month
+
+    left join average_dau
+        on active_in_month.date_month = average_dau.date_month
+
+    left join depth
+        on active_in_month.date_month = depth.date_month
 
 ),
 
@@ -33,22 +96,22 @@ dimension_totals as (
 
 failing_all as (
 
-    select monthly.date_month
+    select recomputed.date_month
 
-    from monthly
+    from recomputed
 
     left join sliced
         on
-            monthly.date_month = sliced.date_month
+            recomputed.date_month = sliced.date_month
             and sliced.dimension_name = 'all'
 
     where
         sliced.date_month is null
-        or monthly.active_users != sliced.active_users
-        or monthly.active_accounts != sliced.active_accounts
-        or abs(monthly.average_dau - sliced.average_dau)
-        > 1e-9 * (1 + monthly.average_dau)
-        or abs(monthly.usage_depth - sliced.usage_depth) > 1e-9
+        or recomputed.active_users != sliced.active_users
+        or recomputed.active_accounts != sliced.active_accounts
+        or abs(recomputed.average_dau - sliced.average_dau)
+        > 1e-9 * (1 + recomputed.average_dau)
+        or abs(recomputed.usage_depth - sliced.usage_depth) > 1e-9
 
 ),
 
@@ -58,12 +121,14 @@ failing_dimensions as (
 
     from dimension_totals
 
-    inner join monthly
-        on dimension_totals.date_month = monthly.date_month
+    inner join sliced
+        on
+            dimension_totals.date_month = sliced.date_month
+            and sliced.dimension_name = 'all'
 
     where
-        dimension_totals.active_accounts != monthly.active_accounts
-        or dimension_totals.active_users != monthly.active_users
+        dimension_totals.active_accounts != sliced.active_accounts
+        or dimension_totals.active_users != sliced.active_users
 
 )
 

@@ -1,8 +1,8 @@
 {# One row per month with qualifying activity (up to as_of_date), slicing
    dimension (all, segment, plan_tier, acquisition_channel, country_code)
    and value: users and accounts active in the month, average DAU,
-   stickiness_ratio and usage_depth within the slice, defined as in
-   fct_engagement_monthly (which the slice all equals). Average DAU over
+   stickiness_ratio and usage_depth within the slice; the slice all is the
+   whole business, which fct_engagement_monthly publishes. Average DAU over
    the month's days = user-days of activity / days of the month in
    fct_engagement_daily, so no per-day pass is needed. An account's plan
    tier is its tier that month (int_customer_slices_by_month). #}
