@@ -61,6 +61,16 @@ def test_kpi_headline_columns_are_the_wide_registry_in_order(registry, models):
     assert headline == [e["name"] for e in registry if e["wide"]]
 
 
+def test_kpi_copies_name_the_model_that_defines_them(registry, models):
+    """A headline column of the KPI mart that copies another mart's figure
+    says where it is defined (whose column description is the definition)."""
+    columns = models[KPI_MART]["columns"]
+    undocumented = [e["name"] for e in registry
+                    if e["wide"] and e["model"] != KPI_MART
+                    and e["model"] not in columns[e["name"]]["description"]]
+    assert undocumented == []
+
+
 def test_previous_and_change_exactly_for_trend_metrics(registry, models):
     columns = set(models[KPI_MART]["columns"])
     trend = {e["name"] for e in registry if e["wide"] and e["trend"]}
