@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make test-docs: a real browser opens the static lineage docs and the
-# quality page of the gates.
+# make test-docs: a real browser opens the static lineage docs, the
+# quality page of the gates and every static dashboard page.
 #
 # Installs Debian's chromium package if no chromium is found (needs root,
 # as make test-postgres does), then runs tests/browser on the single-file
@@ -21,7 +21,11 @@ if ! command -v chromium >/dev/null 2>&1; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+WAREHOUSE_DIR=$(dirname "$QUALITY_HTML")/..
 DOCS_HTML=$DOCS_HTML QUALITY_HTML=$QUALITY_HTML \
+    DASHBOARD_DIR=$(realpath "$WAREHOUSE_DIR/dashboards") \
+    PUBLISHED_DB=$(realpath "$WAREHOUSE_DIR/retention.duckdb") \
     SCREENSHOT_DIR=$PWD/target/docs-screenshots \
     "$BIN/pytest" -p no:cacheprovider tests/browser
-echo "Screenshots: $PWD/target/docs-screenshots/lineage.png, quality.png"
+echo "Screenshots: $PWD/target/docs-screenshots/lineage.png, quality.png;" \
+    "dashboards: $PWD/target/dashboard-screenshots/*.png"

@@ -329,6 +329,12 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         if code != 0:
             return code
         print(f"Lineage docs: {target_path() / 'static_index.html'}")
+        started = time.monotonic()
+        from retention_lib.dashboards import write_dashboards  # noqa: PLC0415
+
+        folder = write_dashboards(warehouse, manifest)
+        print(f"Dashboards: {folder / 'index.html'} "
+              f"({time.monotonic() - started:.0f} s)")
     return 0
 
 
