@@ -18,6 +18,7 @@ FULL_REFRESH ?=
 export RAW_DIR AS_OF VARS FULL_REFRESH
 
 .PHONY: install run test lint conventions pytest build-sample test-postgres test-docs \
+	superset test-superset \
 	docs bench generate clean
 
 # pip prints each package it fetches (no progress bars: plain in CI logs);
@@ -107,3 +108,15 @@ bench: $(STAMP)
 
 clean:
 	rm -rf target logs warehouse
+
+## Apache Superset with the dashboard bundle of the published warehouse
+## (after `make run`): its own environment, a private metadata database in
+## target/superset, the published DuckDB file read-only; on 127.0.0.1.
+superset: $(STAMP)
+	BIN=$(BIN) bash scripts/superset.sh serve warehouse target/manifest.json
+
+## The bundle in a fresh Superset: every dashboard opened in headless
+## Chromium, every chart drawn without error (not part of `make test`: the
+## first install of Superset takes minutes).
+test-superset: $(STAMP) build-sample
+	BIN=$(BIN) bash scripts/superset.sh test $(TEST_WAREHOUSE) target/manifest.json
