@@ -166,6 +166,26 @@ def bars(key: str, title: str, frame: pd.DataFrame, category: str,
     return Chart(key, title, spec, [(mart, c) for c in (columns or [value])])
 
 
+def share_bars(key: str, title: str, frame: pd.DataFrame,
+               metrics: dict[str, str], mart: str) -> Chart:
+    """Shares per month as bars side by side; the partial month paler."""
+    long = frame.melt(id_vars=["date_month"], value_vars=list(metrics),
+                      var_name="column", value_name="value")
+    long["metric"] = long["column"].map(metrics)
+    long["period"] = list(_period(frame)) * len(metrics)
+    spec = alt.Chart(long).mark_bar().encode(
+        x=alt.X("yearmonth(date_month):O", title=None),
+        xOffset="metric:N",
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=".0%")),
+        color=alt.Color("metric:N", title=None),
+        opacity=alt.Opacity("period:N", title=None, scale=alt.Scale(
+            domain=[COMPLETE, PARTIAL], range=[1.0, 0.4])),
+        tooltip=[alt.Tooltip("date_month:T"), "metric:N",
+                 alt.Tooltip("value:Q", format=".1%"), "period:N"],
+    ).properties(width=WIDTH, height=HEIGHT)
+    return Chart(key, title, spec, [(mart, c) for c in metrics])
+
+
 def waterfall(key: str, title: str, row: pd.Series, mart: str) -> Chart:
     """The MRR bridge of one month: start, each movement, end."""
     steps = [("MRR at start", "mrr_start", "total"),
@@ -463,10 +483,10 @@ def overview_page(data: Data) -> list[Chart | Table]:
               {"customer_churn_rate": "customer churn",
                "gross_revenue_churn_rate": "gross revenue churn"},
               "fct_retention_kpis_monthly", ".1%"),
-        lines("shares", "Loyal and premium customers (share of paying)", kpis,
-              "date_month", {"loyal_customer_share": "loyal",
-                             "premium_customer_share": "premium"},
-              "fct_retention_kpis_monthly", ".0%"),
+        share_bars("shares", "Loyal and premium customers (share of paying)",
+                   kpis, {"loyal_customer_share": "loyal",
+                          "premium_customer_share": "premium"},
+                   "fct_retention_kpis_monthly"),
     ]
 
 

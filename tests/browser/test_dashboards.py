@@ -17,8 +17,9 @@ import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 WAREHOUSE = PROJECT_DIR / "target" / "test-warehouse"
-FOLDER = Path(os.environ.get("DASHBOARD_DIR", WAREHOUSE / "dashboards"))
-PUBLISHED = Path(os.environ.get("PUBLISHED_DB", WAREHOUSE / "retention.duckdb"))
+FOLDER = Path(os.environ.get("DASHBOARD_DIR", WAREHOUSE / "dashboards")).resolve()
+PUBLISHED = Path(os.environ.get("PUBLISHED_DB",
+                             WAREHOUSE / "retention.duckdb")).resolve()
 SHOTS = PROJECT_DIR / "target" / "dashboard-screenshots"
 PAGES = sorted(p.stem for p in FOLDER.glob("*.html") if p.stem != "index")
 MARK_GROUP = re.compile(r'<g class="mark-(\w+) role-mark[^"]*"[^>]*>(.*?)</g>',
