@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import duckdb
+import headless
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -27,13 +27,8 @@ MARK_GROUP = re.compile(r'<g class="mark-(\w+) role-mark[^"]*"[^>]*>(.*?)</g>',
 
 
 def chromium(page: Path, *args: str) -> subprocess.CompletedProcess:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert browser, "chromium is not installed (make test-docs installs it)"
-    return subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu",
-         "--host-resolver-rules=MAP * ~NOTFOUND",  # no network at all
-         "--window-size=1400,2400", "--virtual-time-budget=10000", *args,
-         f"file://{page}"], capture_output=True, text=True, timeout=180)
+    return headless.chromium(f"file://{page}", *args, size="1400,2400",
+                             budget_ms=10000)
 
 
 def sections(dom: str) -> dict[str, str]:

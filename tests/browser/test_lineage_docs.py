@@ -10,11 +10,11 @@ Run by `make test-docs` after the sample build:
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
 
+import headless
 from PIL import Image
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -30,13 +30,8 @@ MODEL_NODE = (0, 148, 179)
 
 
 def chromium(*args: str) -> subprocess.CompletedProcess:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert browser, "chromium is not installed (make test-docs installs it)"
-    return subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu",
-         "--hide-scrollbars", "--window-size=1600,1000",
-         "--virtual-time-budget=20000", *args, f"file://{DOCS}{PAGE}"],
-        capture_output=True, text=True, timeout=180)
+    return headless.chromium(f"file://{DOCS}{PAGE}", *args, size="1600,1000",
+                             budget_ms=20000, offline=False)
 
 
 def is_exposure_orange(rgb) -> bool:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
+
+import headless
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PAGE = Path(os.environ.get(
@@ -20,13 +21,7 @@ SHOTS = Path(os.environ.get("SCREENSHOT_DIR",
 
 
 def chromium(*args: str) -> subprocess.CompletedProcess:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert browser, "chromium is not installed (make test-docs installs it)"
-    return subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu",
-         "--host-resolver-rules=MAP * ~NOTFOUND",  # no network at all
-         "--window-size=1400,1000", "--virtual-time-budget=5000", *args,
-         f"file://{PAGE}"], capture_output=True, text=True, timeout=120)
+    return headless.chromium(f"file://{PAGE}", *args)
 
 
 def test_the_quality_page_renders_every_expectation_offline():

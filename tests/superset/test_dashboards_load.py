@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +18,9 @@ import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "python"))
+sys.path.insert(0, str(PROJECT_DIR / "tests"))
+
+import headless  # noqa: E402
 
 from retention_lib.registry import load_registry  # noqa: E402
 from retention_lib.superset_bundle import DASHBOARDS  # noqa: E402
@@ -38,13 +39,9 @@ def metadata(sql: str, args: tuple = ()) -> list[tuple]:
 
 
 def chromium(slug: str, *args: str) -> str:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert browser, "chromium is not installed"
-    return subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu",
-         "--window-size=1400,2400", "--virtual-time-budget=30000", *args,
-         f"{URL}/superset/dashboard/{slug}/?standalone=1"],
-        capture_output=True, text=True, timeout=180).stdout
+    return headless.chromium(f"{URL}/superset/dashboard/{slug}/?standalone=1",
+                             *args, size="1400,2400", budget_ms=30000,
+                             offline=False).stdout
 
 
 def chart_states(dom: str) -> dict[int, str]:
