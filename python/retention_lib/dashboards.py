@@ -25,7 +25,6 @@ import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import altair as alt
@@ -80,13 +79,9 @@ class Data:
         self.as_of_date, self.first_date = as_of
 
     def df(self, sql: str) -> pd.DataFrame:
-        frame = self.con.execute(sql).df()
-        for column in frame.columns:
-            if frame[column].dtype == object and len(frame) and isinstance(
-                    frame[column].dropna().iloc[0] if frame[column].notna().any()
-                    else None, date):
-                frame[column] = pd.to_datetime(frame[column])
-        return frame
+        """The query's rows (DuckDB hands DATE columns to pandas as
+        datetime64, which altair writes as ISO dates)."""
+        return self.con.execute(sql).df()
 
     def has(self, table: str) -> bool:
         return bool(self.con.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -74,6 +75,11 @@ def copy_of_clean_build(clean_build, destination: Path) -> tuple[Path, Path]:
     target_copy = destination / "target"
     shutil.copytree(target, target_copy)
     return copy, target_copy
+
+
+def sha(path: Path) -> str:
+    """SHA-256 of a file's bytes (a published file left unchanged)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def marts_fingerprint(database: Path) -> dict[str, str]:

@@ -10,7 +10,6 @@ test_raw_dir_variants.py."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import AS_OF, marts_fingerprint, run_cli
+from conftest import AS_OF, marts_fingerprint, run_cli, sha
 from retention_lib.contract import EXPORTS
 
 pytestmark = pytest.mark.dbt
@@ -265,9 +264,6 @@ def read_frames(folder: Path) -> dict[str, pd.DataFrame]:
                                 keep_default_na=False)
             for export in EXPORTS}
 
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")

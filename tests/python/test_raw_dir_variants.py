@@ -7,20 +7,14 @@ parallel under `make test`.)"""
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from conftest import AS_OF, marts_fingerprint, run_cli
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from conftest import AS_OF, marts_fingerprint, run_cli, sha
 
 
 def test_optional_commerce_exports_may_be_absent(small_csv_set, tmp_path):
