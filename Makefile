@@ -17,7 +17,7 @@ VARS ?=
 FULL_REFRESH ?=
 export RAW_DIR AS_OF VARS FULL_REFRESH
 
-.PHONY: install run test lint conventions pytest build-sample test-postgres test-docs \
+.PHONY: install run test lint conventions pytest build-sample test-postgres test-spark test-docs \
 	superset test-superset \
 	docs bench generate clean
 
@@ -44,7 +44,7 @@ run: $(STAMP)
 ## input, publishing, gates, semantic layer), then build, test, gate and
 ## publish the sample in a scratch warehouse, open its lineage docs in
 ## headless Chromium and compare the marts on PostgreSQL.
-test: $(STAMP) lint conventions pytest build-sample test-docs test-postgres
+test: $(STAMP) lint conventions pytest build-sample test-docs test-postgres test-spark
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests scripts
@@ -88,6 +88,12 @@ test-docs: $(STAMP) build-sample
 ## compared with the DuckDB marts of build-sample; roles and grants checked.
 test-postgres: $(STAMP) build-sample
 	BIN=$(BIN) bash scripts/postgres_suite.sh $(TEST_WAREHOUSE)/retention.duckdb
+
+## Every mart on a private Spark Thrift Server started from pyspark (the
+## `spark` extra and Java installed if missing), compared with the DuckDB
+## marts of build-sample; models only (the data tests ran on DuckDB).
+test-spark: $(STAMP) build-sample
+	BIN=$(BIN) bash scripts/spark_suite.sh $(TEST_WAREHOUSE)/retention.duckdb
 
 ## The single-file static lineage docs (target/static_index.html).
 docs: $(STAMP)

@@ -6,7 +6,7 @@
     {%- if custom_schema_name is none -%}
         {{ target.schema }}
     {%- elif node.resource_type == 'seed'
-        or target.name in ('prod', 'postgres') -%}
+        or target.name in ('prod', 'postgres', 'spark') -%}
         {{ custom_schema_name | trim }}
     {%- else -%}
         {{ target.schema }}

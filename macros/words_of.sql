@@ -8,11 +8,19 @@
         relation, id_column, text_column)) }}
 {%- endmacro %}
 
+{#- The apostrophe is written chr(39) on Spark: its parser reads '' inside
+    a literal as two adjacent literals (concatenated), not as a quote. -#}
 {% macro words_separator() -%}
+    {%- if target.type == 'spark' -%}
+        {{ return("concat('[^a-z0-9', chr(39), ']+')") }}
+    {%- endif -%}
     {{ return("'[^a-z0-9'']+'") }}
 {%- endmacro %}
 
 {% macro words_text(text_column) -%}
+    {%- if target.type == 'spark' -%}
+        {{ return("replace(lower(" ~ text_column ~ "), chr(8217), chr(39))") }}
+    {%- endif -%}
     {{ return("replace(lower(" ~ text_column ~ "), chr(8217), '''')") }}
 {%- endmacro %}
 

@@ -220,23 +220,66 @@ def check_postgres(env: dict) -> str | None:
     return None
 
 
-def run_postgres(dbt_vars: dict, env: dict, full_refresh: bool) -> int:
-    """On the postgres target the server is the warehouse: dbt builds the
-    marts in place (each table swapped in by dbt) and grants them to the
-    read-only BI role; there is no DuckDB file to publish."""
-    problem = check_postgres(env)
+def spark_settings(env: dict) -> dict:
+    """The connection the `spark` target of profiles/profiles.yml uses
+    (the same environment variables and defaults)."""
+    return {"host": env.get("RETENTION_SPARK_HOST", "127.0.0.1"),
+            "port": int(env.get("RETENTION_SPARK_PORT", "10000")),
+            "user": env.get("RETENTION_SPARK_USER", "retention")}
+
+
+def check_spark(env: dict) -> str | None:
+    """None when a Spark Thrift Server answers at the spark target's host
+    and port, else one line naming the target, host, port and reason."""
+    import socket  # noqa: PLC0415
+
+    settings = spark_settings(env)
+    try:
+        socket.create_connection((settings["host"], settings["port"]),
+                                 timeout=5).close()
+        from pyhive import hive  # noqa: PLC0415 (only needed for this target)
+
+        hive.connect(host=settings["host"], port=settings["port"],
+                     username=settings["user"]).close()
+    except ImportError as error:
+        return (f"dbt target 'spark' needs dbt-spark[PyHive] ({error}): "
+                "pip install -e '.[spark]'")
+    except Exception as error:  # noqa: BLE001 (socket, thrift or SASL errors)
+        reason = " ".join(str(error).split()) or type(error).__name__
+        return (f"cannot connect to dbt target 'spark' at "
+                f"{settings['host']}:{settings['port']} (user "
+                f"{settings['user']}): {reason}")
+    return None
+
+
+SERVER_TARGETS = {"postgres": check_postgres, "spark": check_spark}
+
+
+def run_on_server(target: str, dbt_vars: dict, env: dict, full_refresh: bool,
+                  models_only: bool) -> int:
+    """On a server target (postgres, spark) the server is the warehouse:
+    dbt builds the marts in place (each table swapped in by dbt; on
+    PostgreSQL granted to the read-only BI role); there is no DuckDB file
+    to publish. models_only (the engine suites, after the data tests ran
+    on DuckDB): seeds, snapshots and models, no data or unit tests."""
+    problem = SERVER_TARGETS[target](env)
     if problem:
         print(problem, file=sys.stderr)
         return 2
     vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     refresh = ["--full-refresh"] if full_refresh else []
-    code = dbt(["build", *vars_arg, *refresh], env)
+    only = (["--exclude-resource-type", "test", "--exclude-resource-type",
+             "unit_test"] if models_only else [])
+    code = dbt(["build", *vars_arg, *refresh, *only], env)
     if code != 0:
-        print(f"dbt build failed on target postgres (exit {code}).",
+        print(f"dbt build failed on target {target} (exit {code}).",
               file=sys.stderr)
         return code
-    print("Built on target postgres: BI tools read schema marts as role "
-          f"{env.get('RETENTION_PG_REPORTER', 'reporter')}.")
+    if target == "postgres":
+        print("Built on target postgres: BI tools read schema marts as role "
+              f"{env.get('RETENTION_PG_REPORTER', 'reporter')}.")
+    else:
+        print(f"Built on target {target}: BI tools read schema marts.")
     return 0
 
 
@@ -281,8 +324,9 @@ def run(args: argparse.Namespace) -> int:
     env = dbt_env(warehouse)
     try:
         dbt_vars = build_vars(args.raw_dir, args.as_of, args.vars)
-        if env.get("DBT_TARGET") == "postgres":
-            return run_postgres(dbt_vars, env, args.full_refresh)
+        if env.get("DBT_TARGET") in SERVER_TARGETS:
+            return run_on_server(env["DBT_TARGET"], dbt_vars, env,
+                                 args.full_refresh, args.models_only)
         with RunLock(warehouse):
             return build_and_publish(args, warehouse, env, dbt_vars)
     except InvocationError as error:
@@ -346,6 +390,10 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("--as-of", default=os.environ.get("AS_OF") or None)
     run_p.add_argument("--vars", default=os.environ.get("VARS") or None)
     run_p.add_argument("--no-docs", action="store_true")
+    run_p.add_argument(
+        "--models-only", action="store_true",
+        help="on a server target: build without data and unit tests (the "
+             "engine suites, after the tests ran on DuckDB)")
     run_p.add_argument(
         "--no-freshness", action="store_true",
         help="skip the dbt source freshness report (the test suites)")

@@ -11,6 +11,8 @@ import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT_DIR / "python"))
+# the comparison with the DuckDB build, shared with tests/spark
+sys.path.insert(0, str(PROJECT_DIR / "tests"))
 
 
 @pytest.fixture(scope="session")

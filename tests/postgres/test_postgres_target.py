@@ -3,42 +3,21 @@ role only where they should be, and a clear error for a bad connection."""
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 import sys
-from decimal import Decimal
 
-import duckdb
 import psycopg2
 import pytest
 
 from conftest import PROJECT_DIR, connect
+from engine_parity import compare_marts, duckdb_marts
 
 # marts that are (or read) dbt Python models: DuckDB only
 DUCKDB_ONLY = {"clv_model_parameters", "fct_customer_lifetime_value",
                "fct_customer_health_snapshots", "fct_health_score_backtest",
                "dim_customer_health", "fct_health_alerts",
                "fct_renewals_at_risk"}
-
-
-def normalise(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return value.isoformat()[:19]
-    return value
-
-
-def same(a, b) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, float) or isinstance(b, float):
-        a, b = float(a), float(b)
-        if math.isnan(a) or math.isnan(b):
-            return math.isnan(a) and math.isnan(b)
-        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-    return a == b
 
 
 @pytest.fixture(scope="module")
@@ -50,50 +29,20 @@ def marts(settings) -> list[str]:
 
 
 def test_every_sql_mart_is_built_on_postgres(marts):
-    duck = duckdb.connect(os.environ["RETENTION_DUCKDB_FILE"], read_only=True)
-    try:
-        published = {row[0] for row in duck.execute(
-            "select table_name from information_schema.tables "
-            "where table_name like 'fct_%' or table_name like 'dim_%' "
-            "or table_name = 'clv_model_parameters'").fetchall()}
-    finally:
-        duck.close()
+    published = duckdb_marts(os.environ["RETENTION_DUCKDB_FILE"])
     assert set(marts) == published - DUCKDB_ONLY
     assert len(marts) >= 20
 
 
 def test_every_mart_equals_its_duckdb_twin(settings, marts):
-    duck = duckdb.connect(os.environ["RETENTION_DUCKDB_FILE"], read_only=True)
-    compared = 0
-    try:
-        with connect(settings) as con, con.cursor() as cur:
-            for name in marts:
-                cur.execute(f'select * from marts."{name}"')
-                columns = [d[0] for d in cur.description]
-                pg_rows = [tuple(normalise(v) for v in row)
-                           for row in cur.fetchall()]
-                duck_rows = [tuple(normalise(v) for v in row) for row in
-                             duck.execute(
-                                 f'select {", ".join(columns)} from main."{name}"'
-                             ).fetchall()]
-                assert len(pg_rows) == len(duck_rows), name
-                # sort on the exact (non-float) columns: the keys
-                exact = [i for i, v in enumerate(pg_rows[0] if pg_rows else [])
-                         if not isinstance(v, float)]
+    with connect(settings) as con, con.cursor() as cur:
+        def fetch(name):
+            cur.execute(f'select * from marts."{name}"')
+            return [d[0] for d in cur.description], cur.fetchall()
 
-                def key(row, exact=exact):
-                    return tuple((row[i] is None, str(row[i])) for i in exact)
-
-                for pg_row, duck_row in zip(sorted(pg_rows, key=key),
-                                            sorted(duck_rows, key=key),
-                                            strict=True):
-                    for column, a, b in zip(columns, pg_row, duck_row,
-                                            strict=True):
-                        assert same(a, b), (name, column, a, b, pg_row)
-                compared += 1
-    finally:
-        duck.close()
-    assert compared == len(marts)
+        compared = compare_marts(os.environ["RETENTION_DUCKDB_FILE"], marts,
+                                 "postgres", fetch)
+    assert sorted(compared) == sorted(marts)
 
 
 def test_reporter_reads_marts_only_and_writes_nothing(settings):

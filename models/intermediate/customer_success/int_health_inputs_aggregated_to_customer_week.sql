@@ -30,8 +30,9 @@
 {% set minus_60 = dbt.dateadd('day', -60, 'snapshots.snapshot_end') %}
 {% set minus_90 = dbt.dateadd('day', -90, 'snapshots.snapshot_end') %}
 {% set minus_180 = dbt.dateadd('day', -180, 'snapshots.snapshot_end') %}
-{% set resolution_hours = dbt.datediff(
-    'tickets.opened_at', 'tickets.resolved_at', 'second') ~ ' / 3600.0' %}
+{% set resolution_hours = 'cast(' ~ dbt.datediff(
+    'tickets.opened_at', 'tickets.resolved_at', 'second')
+    ~ ' as ' ~ type_double() ~ ') / 3600' %}
 
 with
 
@@ -400,9 +401,9 @@ final as (
         cast(
             coalesce(overdue.overdue_invoices, 0) as {{ dbt.type_bigint() }}
         ) as overdue_invoices,
-        cast(sentiment.latest_nps_score as double precision)
+        cast(sentiment.latest_nps_score as {{ type_double() }})
             as latest_nps_score,
-        cast(sentiment.latest_csat_score as double precision)
+        cast(sentiment.latest_csat_score as {{ type_double() }})
             as latest_csat_score,
         system_coverage.has_product_data,
         system_coverage.has_support_data

@@ -73,7 +73,7 @@ final as (
     select
         customer_id,
         cast(
-            {{ dbt.listagg('topic', "', '", 'order by topic_rank') }}
+            {{ ordered_listagg('topic', "', '", 'topic_rank') }}
             as {{ dbt.type_string() }}
         ) as latest_negative_topics,
         max(last_mentioned_at) as latest_negative_comment_at

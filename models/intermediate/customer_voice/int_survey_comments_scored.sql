@@ -53,7 +53,7 @@ valences as (
 
     select
         lexicon.token,
-        cast(lexicon.valence as double precision) as valence
+        cast(lexicon.valence as {{ type_double() }}) as valence
 
     from lexicon
 
@@ -68,7 +68,7 @@ valences as (
 
     select
         token,
-        cast(valence as double precision) as valence
+        cast(valence as {{ type_double() }}) as valence
 
     from rules
 
@@ -123,8 +123,8 @@ weighted as (
             else 1.0
         end
         * power(
-            cast(0.74 as double precision),
-            cast(coalesce(negations.negators_before, 0) as double precision)
+            cast(0.74 as {{ type_double() }}),
+            cast(coalesce(negations.negators_before, 0) as {{ type_double() }})
         )
         * case
             when first_but.but_position is null then 1.0
@@ -155,7 +155,7 @@ summed as (
         -- rounded to 9 decimals (through a decimal: PostgreSQL rounds no
         -- double): a sum of fractions must not depend on the row order
         cast(
-            cast(sum(weighted_valence) as decimal(28, 9)) as double precision
+            cast(sum(weighted_valence) as decimal(28, 9)) as {{ type_double() }}
         ) as valence_sum
 
     from weighted
@@ -195,7 +195,7 @@ final as (
         survey_type,
         score,
         score_sentiment,
-        cast(text_sentiment_score as double precision) as text_sentiment_score,
+        cast(text_sentiment_score as {{ type_double() }}) as text_sentiment_score,
         cast(
             case
                 when text_sentiment_score >= 0.05 then 'positive'

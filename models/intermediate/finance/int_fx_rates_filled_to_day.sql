@@ -120,7 +120,7 @@ final as (
         currency_code,
         cast(rate_day as date) as rate_day,
         cast(rate_date as date) as source_rate_date,
-        cast(rate_to_reporting as double precision) as rate_to_reporting
+        cast(rate_to_reporting as {{ type_double() }}) as rate_to_reporting
 
     from candidate_rates
 

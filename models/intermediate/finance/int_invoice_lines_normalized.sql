@@ -144,10 +144,15 @@ with_period_months as (
                             'period_end_at', 'second') }}
                     )
                 )
-                then cast(calendar_months as double precision)
+                then cast(calendar_months as {{ type_double() }})
             else
-                {{ period_seconds }}
-                / (86400.0 * 365.25 / 12)
+                {#- in double precision on every engine: Spark's decimal
+                    division keeps 6 decimals #}
+                cast(
+                    {{ period_seconds }}
+                    as {{ type_double() }}
+                )
+                / (86400 * 365.25 / 12)
         end as period_months
 
     from with_calendar_months

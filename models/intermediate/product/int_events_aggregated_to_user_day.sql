@@ -12,9 +12,14 @@
    no longer holds, so it equals a full refresh (tested); `make run
    FULL_REFRESH=1` rebuilds it from scratch. #}
 
+{#- On Spark, parquet tables take no DELETE: the table is partitioned by
+    day and a run overwrites the partitions of the stale days. #}
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy=(
+        'insert_overwrite' if target.type == 'spark' else 'append'),
+    partition_by=(['activity_date'] if target.type == 'spark' else none),
+    file_format=('parquet' if target.type == 'spark' else none),
     on_schema_change='fail',
     pre_hook="{{ retention.delete_stale_user_days() }}"
 ) }}
@@ -32,7 +37,15 @@ events as (
 
 ),
 
-{% if is_incremental() %}
+{% if is_incremental() and target.type == 'spark' %}
+stale_days as (
+
+    select distinct activity_date
+    from ({{ retention.stale_user_days() }}) as stale (activity_date)
+
+),
+
+{% elif is_incremental() %}
 loaded_days as (
 
     {#- what the pre-hook kept: unchanged days, not recomputed #}
@@ -51,7 +64,11 @@ aggregated as (
         count(distinct events.feature_name) as feature_count
 
     from events
-    {%- if is_incremental() %}
+    {%- if is_incremental() and target.type == 'spark' %}
+
+    inner join stale_days
+        on cast(events.occurred_at as date) = stale_days.activity_date
+    {%- elif is_incremental() %}
 
     left join loaded_days
         on cast(events.occurred_at as date) = loaded_days.activity_date

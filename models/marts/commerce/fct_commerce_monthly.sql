@@ -123,11 +123,12 @@ gaps as (
         date_month,
         dimension_name,
         dimension_value,
-        {{ retention.percentile_cont('gap_seconds / 86400.0', 0.5) }}
+        {{ retention.percentile_cont(
+            'cast(gap_seconds as ' ~ type_double() ~ ') / 86400', 0.5) }}
             as median_days_between_purchases,
         {#- a sum of whole seconds is exact in any order; an average of
             fractional days is not (two builds differed in the last bit) #}
-        cast(sum(gap_seconds) as double precision) / count(*) / 86400.0
+        cast(sum(gap_seconds) as {{ type_double() }}) / count(*) / 86400
             as mean_days_between_purchases
 
     from consecutive_orders
@@ -252,18 +253,18 @@ final as (
             coalesce(repeat_purchase.repeat_customers, 0)
             as {{ dbt.type_bigint() }}
         ) as repeat_customers,
-        cast(repeat_purchase.repeat_customers as double precision)
+        cast(repeat_purchase.repeat_customers as {{ type_double() }})
         / nullif(repeat_purchase.ordering_customers, 0)
             as repeat_purchase_rate,
-        cast(gaps.median_days_between_purchases as double precision)
+        cast(gaps.median_days_between_purchases as {{ type_double() }})
             as median_days_between_purchases,
-        cast(gaps.mean_days_between_purchases as double precision)
+        cast(gaps.mean_days_between_purchases as {{ type_double() }})
             as mean_days_between_purchases,
         cast(coalesce(units.units_sold, 0) as {{ dbt.type_bigint() }})
             as units_sold,
         cast(coalesce(units.units_returned, 0) as {{ dbt.type_bigint() }})
             as units_returned,
-        cast(units.units_returned as double precision)
+        cast(units.units_returned as {{ type_double() }})
         / nullif(units.units_sold, 0)
             as product_return_rate,
         cast(
@@ -274,7 +275,7 @@ final as (
             coalesce(checkout_rates.checkouts_abandoned, 0)
             as {{ dbt.type_bigint() }}
         ) as checkouts_abandoned,
-        cast(checkout_rates.checkouts_abandoned as double precision)
+        cast(checkout_rates.checkouts_abandoned as {{ type_double() }})
         / nullif(checkout_rates.checkouts_started, 0)
             as checkout_abandonment_rate,
         cast(

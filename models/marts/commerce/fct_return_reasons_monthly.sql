@@ -41,9 +41,9 @@ final as (
         cast(return_reason as {{ dbt.type_string() }}) as return_reason,
         cast(return_count as {{ dbt.type_bigint() }}) as return_count,
         cast(units_returned as {{ dbt.type_bigint() }}) as units_returned,
-        cast(return_count as double precision)
+        cast(return_count as {{ type_double() }})
         / sum(return_count) over (partition by date_month) as return_share,
-        cast(units_returned as double precision)
+        cast(units_returned as {{ type_double() }})
         / nullif(sum(units_returned) over (partition by date_month), 0)
             as units_share
 

@@ -62,7 +62,7 @@ metric_{{ loop.index }} as (
         kpis.date_month,
         kpis.is_complete_period,
         '{{ metric.name }}' as metric_name,
-        cast({{ value }} as double precision) as metric_value,
+        cast({{ value }} as {{ type_double() }}) as metric_value,
         '{{ metric.model }}' as defined_in_model,
         '{{ column }}' as defined_in_column,
         '{{ metric.unit }}' as metric_unit

@@ -58,44 +58,44 @@ final as (
             snapshots.health_score - previous.health_score
             as {{ dbt.type_bigint() }}
         ) as health_score_change,
-        cast(snapshots.usage_score as double precision) as usage_score,
-        cast(snapshots.breadth_score as double precision) as breadth_score,
-        cast(snapshots.support_score as double precision) as support_score,
-        cast(snapshots.billing_score as double precision) as billing_score,
-        cast(snapshots.sentiment_score as double precision) as sentiment_score,
-        cast(snapshots.usage_contribution as double precision)
+        cast(snapshots.usage_score as {{ type_double() }}) as usage_score,
+        cast(snapshots.breadth_score as {{ type_double() }}) as breadth_score,
+        cast(snapshots.support_score as {{ type_double() }}) as support_score,
+        cast(snapshots.billing_score as {{ type_double() }}) as billing_score,
+        cast(snapshots.sentiment_score as {{ type_double() }}) as sentiment_score,
+        cast(snapshots.usage_contribution as {{ type_double() }})
             as usage_contribution,
-        cast(snapshots.breadth_contribution as double precision)
+        cast(snapshots.breadth_contribution as {{ type_double() }})
             as breadth_contribution,
-        cast(snapshots.support_contribution as double precision)
+        cast(snapshots.support_contribution as {{ type_double() }})
             as support_contribution,
-        cast(snapshots.billing_contribution as double precision)
+        cast(snapshots.billing_contribution as {{ type_double() }})
             as billing_contribution,
-        cast(snapshots.sentiment_contribution as double precision)
+        cast(snapshots.sentiment_contribution as {{ type_double() }})
             as sentiment_contribution,
         cast(
             snapshots.usage_score - previous.usage_score
-            as double precision
+            as {{ type_double() }}
         )
             as usage_score_change,
         cast(
             snapshots.breadth_score - previous.breadth_score
-            as double precision
+            as {{ type_double() }}
         )
             as breadth_score_change,
         cast(
             snapshots.support_score - previous.support_score
-            as double precision
+            as {{ type_double() }}
         )
             as support_score_change,
         cast(
             snapshots.billing_score - previous.billing_score
-            as double precision
+            as {{ type_double() }}
         )
             as billing_score_change,
         cast(
             snapshots.sentiment_score - previous.sentiment_score
-            as double precision
+            as {{ type_double() }}
         )
             as sentiment_score_change,
         inputs.user_count,

@@ -80,7 +80,7 @@ counted as (
         sum(case when survey_type = 'ces' then 1 else 0 end) as ces_responses,
         avg(
             case
-                when survey_type = 'ces' then cast(score as double precision)
+                when survey_type = 'ces' then cast(score as {{ type_double() }})
             end
         ) as ces_score,
         sum(case when voice_text is not null then 1 else 0 end)
@@ -108,10 +108,10 @@ final as (
         cast(promoters as {{ dbt.type_bigint() }}) as promoters,
         cast(passives as {{ dbt.type_bigint() }}) as passives,
         cast(detractors as {{ dbt.type_bigint() }}) as detractors,
-        cast(100 * (promoters - detractors) as double precision)
+        cast(100 * (promoters - detractors) as {{ type_double() }})
         / nullif(nps_responses, 0) as nps,
         cast(csat_responses as {{ dbt.type_bigint() }}) as csat_responses,
-        cast(csat_satisfied_responses as double precision)
+        cast(csat_satisfied_responses as {{ type_double() }})
         / nullif(csat_responses, 0) as csat_rate,
         cast(ces_responses as {{ dbt.type_bigint() }}) as ces_responses,
         ces_score,
@@ -121,7 +121,7 @@ final as (
             as text_positive_comments,
         cast(text_negative_comments as {{ dbt.type_bigint() }})
             as text_negative_comments,
-        cast(sentiment_agreements as double precision)
+        cast(sentiment_agreements as {{ type_double() }})
         / nullif(commented_responses, 0) as sentiment_agreement_rate
 
     from counted

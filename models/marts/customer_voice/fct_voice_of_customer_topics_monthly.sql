@@ -199,22 +199,22 @@ rated as (
         cast(commented_responses as {{ dbt.type_bigint() }})
             as commented_responses,
         cast(mentions as {{ dbt.type_bigint() }}) as mentions,
-        cast(mentions as double precision)
+        cast(mentions as {{ type_double() }})
         / nullif(commented_responses, 0) as share_of_commenters,
         cast(negative_mentions as {{ dbt.type_bigint() }})
             as negative_mentions,
         cast(text_negative_mentions as {{ dbt.type_bigint() }})
             as text_negative_mentions,
-        cast(sentiment_agreements as double precision)
+        cast(sentiment_agreements as {{ type_double() }})
         / nullif(mentions, 0) as sentiment_agreement_rate,
         cast(nps_mentions as {{ dbt.type_bigint() }}) as nps_mentions,
-        cast(100 * nps_promoters_less_detractors as double precision)
+        cast(100 * nps_promoters_less_detractors as {{ type_double() }})
         / nullif(nps_mentions, 0) as nps_mentioning,
-        cast(nps_all_respondents as double precision) as nps_all_respondents,
+        cast(nps_all_respondents as {{ type_double() }}) as nps_all_respondents,
         cast(csat_mentions as {{ dbt.type_bigint() }}) as csat_mentions,
-        cast(csat_satisfied_mentions as double precision)
+        cast(csat_satisfied_mentions as {{ type_double() }})
         / nullif(csat_mentions, 0) as csat_rate_mentioning,
-        cast(csat_rate_all_respondents as double precision)
+        cast(csat_rate_all_respondents as {{ type_double() }})
             as csat_rate_all_respondents,
         cast(ticket_mentions as {{ dbt.type_bigint() }}) as ticket_mentions
 

@@ -80,7 +80,7 @@ with_rates as (
                 else {{ dbt.dateadd('month', -1, 'aggregated.date_month') }}
             end as date
         ) as trailing_window_end,
-        cast(aggregated.churned_customers as double precision)
+        cast(aggregated.churned_customers as {{ type_double() }})
         / nullif(aggregated.paying_customers_start, 0) as customer_churn_rate
 
     from aggregated
@@ -102,9 +102,14 @@ trailing_churn as (
         current_month.dimension_name,
         current_month.dimension_value,
         {#- in month order: floating-point sums depend on the order, and
-            the join's order is not fixed (repeatable builds) #}
-        avg(earlier.customer_churn_rate order by earlier.date_month)
-            as churn_rate_3m,
+            the join's order is not fixed (repeatable builds); Spark has
+            no ordered aggregates (its last bit may vary) #}
+        avg(
+            earlier.customer_churn_rate
+            {%- if target.type != 'spark' %}
+            order by earlier.date_month
+            {%- endif %}
+        ) as churn_rate_3m,
         count(earlier.customer_churn_rate) as churn_rate_3m_months
 
     from with_rates as current_month
@@ -152,26 +157,26 @@ final as (
         cast(
             with_rates.mrr_start + with_rates.expansion_mrr
             - with_rates.contraction_mrr - with_rates.churn_mrr
-            as double precision
+            as {{ type_double() }}
         )
         / nullif(with_rates.mrr_start, 0) as nrr_monthly,
         cast(
             with_rates.mrr_start - with_rates.contraction_mrr
-            - with_rates.churn_mrr as double precision
+            - with_rates.churn_mrr as {{ type_double() }}
         )
         / nullif(with_rates.mrr_start, 0) as grr_monthly,
         {{ to_amount(
-            'cast(with_rates.mrr as double precision)'
+            'cast(with_rates.mrr as ' ~ type_double() ~ ')'
             ~ ' / nullif(with_rates.paying_customers, 0)'
         ) }} as arpa,
         cast(
             case
                 when trailing_churn.churn_rate_3m_months = 3
                     then trailing_churn.churn_rate_3m
-            end as double precision
+            end as {{ type_double() }}
         ) as trailing_3m_customer_churn_rate,
         {{ to_amount(
-            'cast(with_rates.mrr as double precision)'
+            'cast(with_rates.mrr as ' ~ type_double() ~ ')'
             ~ ' / nullif(with_rates.paying_customers, 0) * '
             ~ var('gross_margin') ~ ' / nullif(case when'
             ~ ' trailing_churn.churn_rate_3m_months = 3 then'

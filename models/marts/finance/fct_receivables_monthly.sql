@@ -123,7 +123,7 @@ final as (
                 receivable.receivable_incl_written_off
                 - receivable.uncollectible_receivable,
                 0
-            ) as double precision
+            ) as {{ type_double() }}
         )
         / nullif(invoiced.invoiced_amount, 0)
         * periods.days_in_period as dso_days,
@@ -134,7 +134,7 @@ final as (
         ) as accounts_receivable_incl_written_off,
         cast(
             coalesce(receivable.receivable_incl_written_off, 0)
-            as double precision
+            as {{ type_double() }}
         )
         / nullif(invoiced.invoiced_amount, 0)
         * periods.days_in_period as dso_days_incl_written_off

@@ -160,39 +160,39 @@ final as (
             as contraction_customers,
         cast(churned_customers as {{ dbt.type_bigint() }})
             as churned_customers,
-        cast(mrr - mrr_start as double precision) / nullif(mrr_start, 0)
+        cast(mrr - mrr_start as {{ type_double() }}) / nullif(mrr_start, 0)
             as mrr_growth_rate,
         cast(
             paying_customers - new_customers - reactivated_customers
-            as double precision
+            as {{ type_double() }}
         ) / nullif(paying_customers_start, 0) as customer_retention_rate,
         customer_churn_rate,
-        cast(churned_customers + contraction_customers as double precision)
+        cast(churned_customers + contraction_customers as {{ type_double() }})
         / nullif(paying_customers_start, 0)
             as customer_churn_incl_downgrade_rate,
-        cast(churn_mrr + contraction_mrr as double precision)
+        cast(churn_mrr + contraction_mrr as {{ type_double() }})
         / nullif(mrr_start, 0)
             as gross_revenue_churn_rate,
-        cast(churn_mrr + contraction_mrr - expansion_mrr as double precision)
+        cast(churn_mrr + contraction_mrr - expansion_mrr as {{ type_double() }})
         / nullif(mrr_start, 0) as net_revenue_churn_rate,
-        cast(expansion_mrr as double precision) / nullif(mrr_start, 0)
+        cast(expansion_mrr as {{ type_double() }}) / nullif(mrr_start, 0)
             as expansion_mrr_rate,
         nrr_monthly,
         grr_monthly,
-        cast(retained_mrr_12m as double precision)
+        cast(retained_mrr_12m as {{ type_double() }})
         / nullif(mrr_12m_base, 0) as nrr_12m,
-        cast(retained_mrr_12m_capped as double precision)
+        cast(retained_mrr_12m_capped as {{ type_double() }})
         / nullif(mrr_12m_base, 0)
             as grr_12m,
         cast(base_customers_12m as {{ dbt.type_bigint() }})
             as nrr_12m_base_customers,
         nrr_monthly - 1 as existing_customer_revenue_growth_rate,
-        cast(new_mrr + reactivation_mrr + expansion_mrr as double precision)
+        cast(new_mrr + reactivation_mrr + expansion_mrr as {{ type_double() }})
         / nullif(churn_mrr + contraction_mrr, 0) as quick_ratio,
-        cast(premium_customers as double precision)
+        cast(premium_customers as {{ type_double() }})
         / nullif(paying_customers, 0)
             as premium_customer_share,
-        cast(loyal_customers as double precision) / nullif(paying_customers, 0)
+        cast(loyal_customers as {{ type_double() }}) / nullif(paying_customers, 0)
             as loyal_customer_share,
         trailing_3m_customer_churn_rate,
         cast(simple_clv as decimal(18, 4)) as simple_clv,
@@ -214,11 +214,11 @@ signup_retention as (
     select
         cast({{ dbt.date_trunc('month', 'signup_date') }} as date)
             as date_month,
-        cast(sum(day_1_retained_users) as double precision)
+        cast(sum(day_1_retained_users) as {{ type_double() }})
         / nullif(sum(day_1_eligible_users), 0) as day_1_retention_rate,
-        cast(sum(day_7_retained_users) as double precision)
+        cast(sum(day_7_retained_users) as {{ type_double() }})
         / nullif(sum(day_7_eligible_users), 0) as day_7_retention_rate,
-        cast(sum(day_30_retained_users) as double precision)
+        cast(sum(day_30_retained_users) as {{ type_double() }})
         / nullif(sum(day_30_eligible_users), 0) as day_30_retention_rate
 
     from {{ ref('fct_signup_cohort_retention_daily') }}
@@ -274,7 +274,7 @@ email as (
 
     select
         date_month,
-        cast(sum(emails_opened) as double precision)
+        cast(sum(emails_opened) as {{ type_double() }})
         / nullif(sum(emails_delivered), 0) as email_open_rate
 
     from {{ ref('fct_email_campaigns_monthly') }}

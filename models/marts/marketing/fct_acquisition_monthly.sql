@@ -147,7 +147,7 @@ with_cac as (
         case
             when spend_coverage.has_spend_data
                 then
-                    cast(joined.spend_amount as double precision)
+                    cast(joined.spend_amount as {{ type_double() }})
                     / nullif(joined.new_customers, 0)
         end as cac
 
@@ -168,7 +168,7 @@ final as (
         {{ to_amount('cac') }} as cac,
         cast(arpa as decimal(18, 4)) as arpa,
         cast(simple_clv as decimal(18, 4)) as simple_clv,
-        cast(simple_clv as double precision)
+        cast(simple_clv as {{ type_double() }})
         / nullif(cac, 0) as ltv_to_cac_ratio,
         cac / nullif(arpa * {{ var('gross_margin') }}, 0)
             as cac_payback_months,

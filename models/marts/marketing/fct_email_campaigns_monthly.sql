@@ -62,7 +62,7 @@ final as (
         cast(emails_sent as {{ dbt.type_bigint() }}) as emails_sent,
         cast(emails_delivered as {{ dbt.type_bigint() }}) as emails_delivered,
         cast(emails_opened as {{ dbt.type_bigint() }}) as emails_opened,
-        cast(emails_opened as double precision) / nullif(emails_delivered, 0)
+        cast(emails_opened as {{ type_double() }}) / nullif(emails_delivered, 0)
             as email_open_rate
 
     from aggregated

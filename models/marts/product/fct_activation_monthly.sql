@@ -173,7 +173,7 @@ final as (
         cast(signed_up as {{ dbt.type_bigint() }}) as signed_up,
         cast(window_closed as {{ dbt.type_bigint() }}) as window_closed,
         cast(activated as {{ dbt.type_bigint() }}) as activated,
-        cast(activated as double precision) / nullif(window_closed, 0)
+        cast(activated as {{ type_double() }}) / nullif(window_closed, 0)
             as activation_rate
 
     from aggregated

@@ -143,12 +143,12 @@ final as (
             as active_users,
         cast(aggregated.active_accounts as {{ dbt.type_bigint() }})
             as active_accounts,
-        cast(aggregated.user_days as double precision)
+        cast(aggregated.user_days as {{ type_double() }})
         / days_per_month.days_in_month as average_dau,
-        cast(aggregated.user_days as double precision)
+        cast(aggregated.user_days as {{ type_double() }})
         / days_per_month.days_in_month
         / nullif(aggregated.active_users, 0) as stickiness_ratio,
-        cast(aggregated.user_feature_pairs as double precision)
+        cast(aggregated.user_feature_pairs as {{ type_double() }})
         / nullif(aggregated.active_users, 0) as usage_depth
 
     from aggregated

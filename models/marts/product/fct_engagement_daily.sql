@@ -246,7 +246,7 @@ final as (
             as active_accounts_7d,
         cast(active_account_28 as {{ dbt.type_bigint() }})
             as active_accounts_28d,
-        cast(dau as double precision) / nullif(active_user_28, 0)
+        cast(dau as {{ type_double() }}) / nullif(active_user_28, 0)
             as dau_mau_ratio
 
     from running

@@ -22,9 +22,9 @@ final as (
         cast(date_month as date) as date_month,
         cast(active_users as {{ dbt.type_bigint() }}) as active_users,
         cast(active_accounts as {{ dbt.type_bigint() }}) as active_accounts,
-        cast(average_dau as double precision) as average_dau,
-        cast(stickiness_ratio as double precision) as stickiness_ratio,
-        cast(usage_depth as double precision) as usage_depth
+        cast(average_dau as {{ type_double() }}) as average_dau,
+        cast(stickiness_ratio as {{ type_double() }}) as stickiness_ratio,
+        cast(usage_depth as {{ type_double() }}) as usage_depth
 
     from sliced
 

@@ -39,7 +39,7 @@ final as (
             as adopting_accounts,
         cast(monthly.active_accounts as {{ dbt.type_bigint() }})
             as active_accounts,
-        cast(adopters.adopting_accounts as double precision)
+        cast(adopters.adopting_accounts as {{ type_double() }})
         / nullif(monthly.active_accounts, 0) as feature_adoption_rate
 
     from adopters

@@ -138,19 +138,19 @@ final as (
             as day_1_eligible_users,
         cast(day_1_retained_users as {{ dbt.type_bigint() }})
             as day_1_retained_users,
-        cast(day_1_retained_users as double precision)
+        cast(day_1_retained_users as {{ type_double() }})
         / nullif(day_1_eligible_users, 0) as day_1_retention_rate,
         cast(day_7_eligible_users as {{ dbt.type_bigint() }})
             as day_7_eligible_users,
         cast(day_7_retained_users as {{ dbt.type_bigint() }})
             as day_7_retained_users,
-        cast(day_7_retained_users as double precision)
+        cast(day_7_retained_users as {{ type_double() }})
         / nullif(day_7_eligible_users, 0) as day_7_retention_rate,
         cast(day_30_eligible_users as {{ dbt.type_bigint() }})
             as day_30_eligible_users,
         cast(day_30_retained_users as {{ dbt.type_bigint() }})
             as day_30_retained_users,
-        cast(day_30_retained_users as double precision)
+        cast(day_30_retained_users as {{ type_double() }})
         / nullif(day_30_eligible_users, 0) as day_30_retention_rate
 
     from aggregated

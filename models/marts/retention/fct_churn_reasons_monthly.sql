@@ -76,10 +76,10 @@ final as (
         cast(churned_customers as {{ dbt.type_bigint() }})
             as churned_customers,
         cast(churn_mrr as decimal(18, 4)) as churn_mrr,
-        cast(churned_customers as double precision)
+        cast(churned_customers as {{ type_double() }})
         / sum(churned_customers) over (partition by date_month)
             as churned_customer_share,
-        cast(churn_mrr as double precision)
+        cast(churn_mrr as {{ type_double() }})
         / nullif(sum(churn_mrr) over (partition by date_month), 0)
             as churn_mrr_share
 

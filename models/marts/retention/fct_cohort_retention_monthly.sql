@@ -77,11 +77,11 @@ final as (
             coalesce(retained.retained_customers, 0) as {{ dbt.type_bigint() }}
         )
             as retained_customers,
-        cast(coalesce(retained.retained_customers, 0) as double precision)
+        cast(coalesce(retained.retained_customers, 0) as {{ type_double() }})
         / nullif(cells.cohort_size, 0) as logo_retention_rate,
         cast(coalesce(retained.cohort_mrr, 0) as decimal(18, 4))
             as cohort_mrr,
-        cast(coalesce(retained.cohort_mrr, 0) as double precision)
+        cast(coalesce(retained.cohort_mrr, 0) as {{ type_double() }})
         / nullif(cells.starting_mrr, 0) as revenue_retention_rate,
         cells.is_complete_period
 

@@ -168,7 +168,7 @@ with_cac as (
 
     select
         cumulative.*,
-        cast(cumulative.cumulative_revenue as double precision)
+        cast(cumulative.cumulative_revenue as {{ type_double() }})
         / cumulative.cohort_size as ccr_per_customer,
         acquisition.cac as cohort_cac
 

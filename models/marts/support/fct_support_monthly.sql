@@ -74,14 +74,20 @@ timed as (
         case
             when cast(tickets.first_response_at as date) <= as_of.as_of_date
                 then
-                    {{ first_response_seconds }}
-                    / 3600.0
+                    cast(
+                        {{ first_response_seconds }}
+                        as {{ type_double() }}
+                    )
+                    / 3600
         end as first_response_hours,
         case
             when cast(tickets.resolved_at as date) <= as_of.as_of_date
                 then
-                    {{ resolution_seconds }}
-                    / 3600.0
+                    cast(
+                        {{ resolution_seconds }}
+                        as {{ type_double() }}
+                    )
+                    / 3600
         end as resolution_hours,
         case
             when cast(tickets.resolved_at as date) <= as_of.as_of_date
@@ -175,17 +181,17 @@ final as (
             as dimension_value,
         cast(coalesce(opened.tickets_opened, 0) as {{ dbt.type_bigint() }})
             as tickets_opened,
-        cast(opened.first_response_hours_median as double precision)
+        cast(opened.first_response_hours_median as {{ type_double() }})
             as first_response_hours_median,
-        cast(opened.first_response_hours_p90 as double precision)
+        cast(opened.first_response_hours_p90 as {{ type_double() }})
             as first_response_hours_p90,
-        cast(opened.resolution_hours_median as double precision)
+        cast(opened.resolution_hours_median as {{ type_double() }})
             as resolution_hours_median,
-        cast(opened.resolution_hours_p90 as double precision)
+        cast(opened.resolution_hours_p90 as {{ type_double() }})
             as resolution_hours_p90,
         cast(coalesce(backlog.open_backlog, 0) as {{ dbt.type_bigint() }})
             as open_backlog,
-        cast(100 * coalesce(opened.tickets_opened, 0) as double precision)
+        cast(100 * coalesce(opened.tickets_opened, 0) as {{ type_double() }})
         / nullif(paying.paying_customers, 0)
             as tickets_per_100_paying_customers
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# make test-spark: every mart on a real Spark Thrift Server.
+#
+# Installs what is missing (Java from Debian, the project's `spark` extra:
+# dbt-spark[PyHive] and pyspark, which ships Spark and the Thrift server),
+# starts a private Thrift server from pyspark (master local[2], 127.0.0.1, a
+# non-default port, its warehouse, metastore and scratch space in a
+# temporary folder), builds the shipped sample on it through the CLI
+# (seeds, snapshots and models: the data tests already ran on DuckDB),
+# then runs tests/spark: every mart equals its twin in the DuckDB build of
+# `make build-sample` (argument 1: the published DuckDB file; each mart is
+# printed with its row count), and a bad connection is one clear line.
+# The server is stopped and its folder removed on exit, whatever happened.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.venv/bin}
+DUCKDB_FILE=$(realpath "${1:?usage: spark_suite.sh PUBLISHED_DUCKDB_FILE}")
+PORT=${RETENTION_SPARK_TEST_PORT:-10433}
+
+if ! command -v java >/dev/null; then
+    echo "Java not found: installing Debian's openjdk-17-jre-headless"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        openjdk-17-jre-headless >/dev/null
+fi
+if ! "$BIN/python" -c "import pyspark, pyhive, dbt.adapters.spark" 2>/dev/null; then
+    echo "Installing the spark extra (dbt-spark[PyHive], pyspark; first run: a few minutes) ..."
+    "$BIN/python" -m pip install --progress-bar off --quiet -c constraints.txt -e ".[spark]"
+fi
+SPARK_HOME=$("$BIN/python" -c "import os, pyspark; print(os.path.dirname(pyspark.__file__))")
+
+WORK=$(mktemp -d /tmp/retention-spark.XXXXXX)
+SERVER_PID=
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+began=$(date +%s)
+# few shuffle partitions: the default 200 costs seconds per query on a
+# small data set; no UI; everything the server writes stays in $WORK
+"$SPARK_HOME/bin/spark-submit" \
+    --class org.apache.spark.sql.hive.thriftserver.HiveThriftServer2 \
+    --master 'local[2]' --driver-memory 3g \
+    --conf spark.sql.shuffle.partitions=4 \
+    --conf spark.ui.enabled=false \
+    --conf "spark.sql.warehouse.dir=$WORK/warehouse" \
+    --conf "spark.local.dir=$WORK/scratch" \
+    --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$WORK/metastore" \
+    --hiveconf hive.server2.thrift.port="$PORT" \
+    --hiveconf hive.server2.thrift.bind.host=127.0.0.1 \
+    spark-internal >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 180); do
+    grep -q "HiveThriftServer2 started" "$WORK/server.log" && break
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "the Spark Thrift Server did not start:" >&2
+        tail -n 20 "$WORK/server.log" >&2
+        exit 1
+    fi
+    sleep 1
+done
+grep -q "HiveThriftServer2 started" "$WORK/server.log" || {
+    echo "the Spark Thrift Server did not start within 180 s" >&2; exit 1; }
+echo "Spark Thrift Server on 127.0.0.1:$PORT after $(( $(date +%s) - began )) s"
+
+export RETENTION_SPARK_HOST=127.0.0.1 RETENTION_SPARK_PORT=$PORT \
+    RETENTION_SPARK_USER=retention RETENTION_DUCKDB_FILE=$DUCKDB_FILE
+DBT_TARGET=spark DBT_TARGET_PATH=target/spark RAW_DIR= AS_OF= VARS= \
+    "$BIN/python" -m retention_lib.cli run --no-docs --models-only
+"$BIN/pytest" -q -s -p no:cacheprovider tests/spark
+echo "Spark suite: $(( $(date +%s) - began )) s from the server's start"
