@@ -10,13 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AS_OF = "2025-12-31"
 sys.path.insert(0, str(PROJECT_DIR / "python"))
 
-from retention_lib import runner  # noqa: E402
+from retention_lib import health, runner  # noqa: E402
 from retention_lib.generator import generate  # noqa: E402
 
 
@@ -122,3 +124,53 @@ def run_cli(warehouse: Path, target_path: Path, *, raw_dir: Path | None = None,
         command, cwd=PROJECT_DIR, env=cli_env(warehouse, target_path, raw_dir,
                                              as_of, dbt_vars),
         capture_output=True, text=True, timeout=timeout)
+
+
+def health_reference_differences(work_db) -> dict[str, int]:
+    """The health marts of a DuckDB build against retention_lib.health (the
+    reference implementation) run on the same build's inputs: the number
+    of cells that differ in each (0 = equal to the last bit)."""
+    settings = runner.project_vars({})
+    con = duckdb.connect(str(work_db), read_only=True)
+    try:
+        def table(query):
+            return con.execute(query).df()
+
+        inputs = table("""select * from int_health_inputs_aggregated_to_customer_week
+                          order by snapshot_date, customer_id""")
+        built = table("""select * from fct_customer_health_snapshots
+                         order by snapshot_date, customer_id""")
+        months = table("""select * from fct_customer_mrr_monthly
+                          order by customer_id, date_month""")
+        as_of = table("select as_of_date from util_as_of_date")["as_of_date"].iloc[0]
+        built_backtest = table("""select * from fct_health_score_backtest
+                                  order by scope desc, snapshot_date""")
+    finally:
+        con.close()
+    reference = health.score_snapshots(
+        inputs, weights=settings["health_weights"],
+        n_key_features=len(settings["health_key_features"]),
+        green_min=float(settings["health_green_min"]),
+        yellow_min=float(settings["health_yellow_min"]))
+    reference_backtest = health.backtest(
+        built, months[months["movement"] == "churn"], as_of, horizon_days=90)
+    reference_backtest = reference_backtest.sort_values(
+        ["scope", "snapshot_date"], ascending=[False, True],
+        ignore_index=True)
+
+    def differing(ours: pd.DataFrame, theirs: pd.DataFrame) -> int:
+        assert list(ours.columns) == list(theirs.columns)
+        assert len(ours) == len(theirs)
+        count = 0
+        for column in ours.columns:
+            a, b = ours[column], theirs[column]
+            if column == "snapshot_date":
+                a, b = pd.to_datetime(a), pd.to_datetime(b)
+            both_missing = a.isna() & b.isna()
+            count += int((~both_missing & (a.astype(object) != b.astype(object))).sum())
+        return count
+
+    return {"fct_customer_health_snapshots": differing(built, reference),
+            "fct_health_score_backtest": differing(built_backtest,
+                                                   reference_backtest)}
+

@@ -1,7 +1,8 @@
-"""dbt Python models run on DuckDB only: on the postgres target (dbt-postgres
-runs no Python models) the lifetime-value and health marts, and the tests
-on them, are disabled while every SQL mart stays enabled. `dbt parse` needs
-no server, so this runs anywhere."""
+"""dbt Python models run on DuckDB only: on the postgres and spark targets
+(dbt-postgres runs no Python models, dbt-spark only on Databricks) the
+lifetime-value marts, and the tests on them, are disabled while every SQL
+mart (the health marts among them) stays enabled. `dbt parse` needs no
+server, so this runs anywhere."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ import pytest
 
 from retention_lib import runner
 
-PYTHON_MARTS = {"clv_model_parameters", "fct_customer_lifetime_value",
-                "fct_customer_health_snapshots", "fct_health_score_backtest"}
-READ_PYTHON_MARTS = {"dim_customer_health", "fct_health_alerts",
-                     "fct_renewals_at_risk"}
+PYTHON_MARTS = {"clv_model_parameters", "fct_customer_lifetime_value"}
+HEALTH_MARTS = {"fct_customer_health_snapshots", "fct_health_score_backtest",
+                "dim_customer_health", "fct_health_alerts", "fct_renewals_at_risk"}
 
 
 def parse(target: str, tmp_path) -> dict:
@@ -31,21 +31,24 @@ def mart_models(manifest: dict) -> dict[str, str]:
 
 
 @pytest.mark.dbt
-def test_python_marts_are_disabled_on_postgres_and_sql_marts_are_not(tmp_path):
+@pytest.mark.parametrize("engine", ["postgres", "spark"])
+def test_python_marts_are_disabled_on_server_engines_and_sql_marts_are_not(
+        engine, tmp_path):
     duckdb_marts = mart_models(parse("ci", tmp_path / "duckdb"))
-    postgres = parse("postgres", tmp_path / "postgres")
-    postgres_marts = mart_models(postgres)
-    assert PYTHON_MARTS | READ_PYTHON_MARTS <= set(duckdb_marts)
+    other = parse(engine, tmp_path / engine)
+    other_marts = mart_models(other)
+    assert PYTHON_MARTS | HEALTH_MARTS <= set(duckdb_marts)
     assert {n for n, lang in duckdb_marts.items() if lang == "python"} == PYTHON_MARTS
-    assert not (PYTHON_MARTS | READ_PYTHON_MARTS) & set(postgres_marts)
-    assert set(postgres_marts) == set(duckdb_marts) - PYTHON_MARTS - READ_PYTHON_MARTS
-    assert all(language == "sql" for language in postgres_marts.values())
-    disabled = {key.split(".")[-1] for key in postgres["disabled"]}
+    assert not PYTHON_MARTS & set(other_marts)
+    assert HEALTH_MARTS <= set(other_marts)
+    assert set(other_marts) == set(duckdb_marts) - PYTHON_MARTS
+    assert all(language == "sql" for language in other_marts.values())
+    disabled = {key.split(".")[-1] for key in other["disabled"]}
     assert PYTHON_MARTS <= disabled
     # no enabled node depends on a disabled one
-    enabled_ids = set(postgres["nodes"])
-    for node in postgres["nodes"].values():
+    enabled_ids = set(other["nodes"])
+    for node in other["nodes"].values():
         for parent in node.get("depends_on", {}).get("nodes", []):
             assert parent in enabled_ids or parent.startswith(
-                ("source.", "seed.")) or parent in postgres["sources"], (
+                ("source.", "seed.")) or parent in other["sources"], (
                 node["name"], parent)

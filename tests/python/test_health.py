@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import health_reference_differences
 from retention_lib import health, runner
 
 WEIGHTS = {"usage": 0.35, "breadth": 0.15, "support": 0.15, "billing": 0.15,
@@ -207,3 +208,13 @@ def test_later_data_does_not_change_a_snapshot(small_csv_set, tmp_path):
     assert len(early) > 1000 and full["snapshot_date"].nunique() > 20
     pd.testing.assert_frame_equal(full.reset_index(drop=True),
                                   early.reset_index(drop=True))
+
+
+@pytest.mark.dbt
+def test_sql_health_marts_equal_the_python_reference_exactly(clean_build):
+    """The marts are SQL (every engine); retention_lib.health is the
+    reference: on the same inputs both agree to the last bit."""
+    warehouse, _ = clean_build
+    differences = health_reference_differences(warehouse / "work.duckdb")
+    assert differences == {"fct_customer_health_snapshots": 0,
+                           "fct_health_score_backtest": 0}

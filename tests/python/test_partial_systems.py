@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import duckdb
 import pytest
 
-from conftest import AS_OF, run_cli
+from conftest import AS_OF, health_reference_differences, run_cli
 from retention_lib.contract import EXPORTS
 
 pytestmark = pytest.mark.dbt
@@ -108,6 +108,9 @@ def test_a_billing_only_saas_publishes_revenue_and_flags_the_rest(
                max(support_score), bool_or(has_product_data)
         from dim_customer_health""")[0]
     assert components == (50.0, 50.0, 50.0, 50.0, False)
+    # and the SQL of the neutral rule equals the Python reference
+    assert set(health_reference_differences(
+        warehouse / "work.duckdb").values()) == {0}
     for mart in ("fct_voice_of_customer_monthly",
                  "fct_voice_of_customer_topics_monthly", "fct_commerce_monthly"):
         assert published(warehouse, f"select count(*) from {mart}") == [(0,)], mart

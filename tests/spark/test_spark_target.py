@@ -10,13 +10,7 @@ import sys
 import pytest
 
 from conftest import PROJECT_DIR
-from engine_parity import compare_marts, duckdb_marts
-
-# marts that are (or read) dbt Python models: DuckDB only
-DUCKDB_ONLY = {"clv_model_parameters", "fct_customer_lifetime_value",
-               "fct_customer_health_snapshots", "fct_health_score_backtest",
-               "dim_customer_health", "fct_health_alerts",
-               "fct_renewals_at_risk"}
+from engine_parity import DUCKDB_ONLY, compare_marts, duckdb_marts
 
 
 @pytest.fixture(scope="module")

@@ -195,7 +195,8 @@ final as (
         survey_type,
         score,
         score_sentiment,
-        cast(text_sentiment_score as {{ type_double() }}) as text_sentiment_score,
+        cast(text_sentiment_score as {{ type_double() }})
+            as text_sentiment_score,
         cast(
             case
                 when text_sentiment_score >= 0.05 then 'positive'

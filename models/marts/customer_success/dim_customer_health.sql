@@ -62,7 +62,8 @@ final as (
         cast(snapshots.breadth_score as {{ type_double() }}) as breadth_score,
         cast(snapshots.support_score as {{ type_double() }}) as support_score,
         cast(snapshots.billing_score as {{ type_double() }}) as billing_score,
-        cast(snapshots.sentiment_score as {{ type_double() }}) as sentiment_score,
+        cast(snapshots.sentiment_score as {{ type_double() }})
+            as sentiment_score,
         cast(snapshots.usage_contribution as {{ type_double() }})
             as usage_contribution,
         cast(snapshots.breadth_contribution as {{ type_double() }})

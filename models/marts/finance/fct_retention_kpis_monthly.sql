@@ -192,7 +192,8 @@ final as (
         cast(premium_customers as {{ type_double() }})
         / nullif(paying_customers, 0)
             as premium_customer_share,
-        cast(loyal_customers as {{ type_double() }}) / nullif(paying_customers, 0)
+        cast(loyal_customers as {{ type_double() }})
+        / nullif(paying_customers, 0)
             as loyal_customer_share,
         trailing_3m_customer_churn_rate,
         cast(simple_clv as decimal(18, 4)) as simple_clv,
