@@ -40,29 +40,33 @@
         )
 {%- endmacro %}
 
-{#- Pre-hook of the incremental int_events_aggregated_to_user_day on DuckDB
-    and PostgreSQL: deletes the stale days; the run then appends the days
-    the table no longer holds. Nothing on a full refresh. On Spark (parquet
-    tables take no DELETE) the model instead overwrites the partitions of
-    the stale days (insert_overwrite), and this hook stops the run with a
-    clear error if a loaded day has no staged qualifying event left at all:
-    no partition would be written to replace it. -#}
+{#- Pre-hook of the incremental int_events_aggregated_to_user_day. On DuckDB
+    and PostgreSQL it deletes the stale days; the run then appends the days
+    the table no longer holds. On Spark (parquet tables take no DELETE) the
+    model overwrites the partitions of the stale days (insert_overwrite);
+    a loaded day with no staged qualifying event left would get no new
+    partition, so this hook drops those days' partitions. Nothing on a
+    full refresh. -#}
 {% macro delete_stale_user_days() -%}
     {%- if not is_incremental() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- if target.type == 'spark' %}
-    select raise_error(concat(
-        'int_events_aggregated_to_user_day: day ', cast(activity_date as string),
-        ' is loaded but has no staged qualifying event any more; on Spark ',
-        'rebuild it with FULL_REFRESH=1'))
-    from (select distinct activity_date from {{ this }}) as loaded_days
-    where activity_date not in (
-        select cast(occurred_at as date) from {{ ref('stg_product__events') }}
-        where event_name not in (
-            '{{ var("non_qualifying_events") | join("', '") }}'
-        )
-    )
+    {%- if target.type == 'spark' -%}
+        {%- if not execute -%}
+            {{ return('') }}
+        {%- endif -%}
+        {%- set vanished = run_query(
+            "select distinct activity_date from " ~ this
+            ~ " where activity_date not in (select cast(occurred_at as date) from "
+            ~ ref('stg_product__events') ~ " where event_name not in ('"
+            ~ var('non_qualifying_events') | join("', '") ~ "'))") -%}
+        {%- if vanished.rows | length == 0 -%}
+            {{ return('') }}
+        {%- endif %}
+    alter table {{ this }} drop if exists
+    {%- for row in vanished.rows %}
+        partition (activity_date = '{{ row[0] }}'){{ ',' if not loop.last }}
+    {%- endfor %}
     {%- else %}
     delete from {{ this }}
     where activity_date in ({{ retention.stale_user_days() }})

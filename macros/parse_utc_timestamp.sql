@@ -29,7 +29,7 @@
     case
         when {{ retention.matches_regex(column, retention.iso_timestamp_pattern()) }}
             and {{ retention.is_calendar_date(column) }}
-            then {{ dbt.safe_cast(column, dbt.type_timestamp()) }}
+            then {{ retention.try_cast(column, dbt.type_timestamp()) }}
     end
 {%- endmacro %}
 

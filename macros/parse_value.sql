@@ -64,11 +64,13 @@
     by a regular expression) name a day that exists: year 1 or later (there
     is no year 0 on PostgreSQL), month 1-12, day within the month's length
     (leap years by the Gregorian rule). Portable arithmetic on digit
-    substrings, no cast that could fail. -#}
+    substrings. Their casts cannot fail either: an engine may evaluate
+    this before the pattern that guards it (Spark reorders the terms of an
+    AND, and raises on a bad cast in ANSI mode), so they are try_casts. -#}
 {% macro is_calendar_date(column) -%}
-    {%- set year = "cast(substr(" ~ column ~ ", 1, 4) as integer)" -%}
-    {%- set month = "cast(substr(" ~ column ~ ", 6, 2) as integer)" -%}
-    {%- set day = "cast(substr(" ~ column ~ ", 9, 2) as integer)" -%}
+    {%- set year = retention.try_cast("substr(" ~ column ~ ", 1, 4)", "integer") -%}
+    {%- set month = retention.try_cast("substr(" ~ column ~ ", 6, 2)", "integer") -%}
+    {%- set day = retention.try_cast("substr(" ~ column ~ ", 9, 2)", "integer") -%}
     ({{ year }} >= 1
         and {{ month }} between 1 and 12
         and {{ day }} between 1 and case
@@ -83,8 +85,9 @@
         end)
 {%- endmacro %}
 
-{#- A cast that cannot fail: DuckDB's try_cast; elsewhere a plain cast,
-    which callers only apply to text a pattern has already proved valid. -#}
+{#- A cast that cannot fail: DuckDB's and Spark's try_cast; elsewhere a
+    plain cast, which callers only apply to text a pattern has already
+    proved valid (PostgreSQL evaluates a CASE branch only when it applies). -#}
 {% macro try_cast(column, type) -%}
     {{ return(adapter.dispatch('try_cast', 'retention')(column, type)) }}
 {%- endmacro %}
@@ -94,5 +97,9 @@
 {%- endmacro %}
 
 {% macro duckdb__try_cast(column, type) -%}
+    try_cast({{ column }} as {{ type }})
+{%- endmacro %}
+
+{% macro spark__try_cast(column, type) -%}
     try_cast({{ column }} as {{ type }})
 {%- endmacro %}

@@ -6,12 +6,15 @@
     {{ return(adapter.dispatch('trim_whitespace', 'retention')(column)) }}
 {%- endmacro %}
 
-{% macro whitespace_characters() -%}
-    {%- set codes = [32, 9, 10, 11, 12, 13, 133, 160, 5760, 8192, 8193, 8194,
+{% macro whitespace_codes() -%}
+    {{ return([32, 9, 10, 11, 12, 13, 133, 160, 5760, 8192, 8193, 8194,
         8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8203, 8232, 8233,
-        8239, 8287, 12288, 65279] -%}
+        8239, 8287, 12288, 65279]) }}
+{%- endmacro %}
+
+{% macro whitespace_characters() -%}
     {%- set parts = [] -%}
-    {%- for code in codes -%}
+    {%- for code in retention.whitespace_codes() -%}
         {%- do parts.append('chr(' ~ code ~ ')') -%}
     {%- endfor -%}
     {{ return('(' ~ parts | join(' || ') ~ ')') }}
@@ -23,4 +26,20 @@
 
 {% macro duckdb__trim_whitespace(column) -%}
     trim({{ column }}, {{ retention.whitespace_characters() }})
+{%- endmacro %}
+
+{#- Spark's chr(n) is chr(n % 256) above 255: the set is written as \uXXXX
+    escapes in one string literal instead. -#}
+{% macro spark__trim_whitespace(column) -%}
+    trim(both '{{ retention.unicode_escapes(retention.whitespace_codes()) }}'
+        from {{ column }})
+{%- endmacro %}
+
+{#- Spark string-literal escapes (\uXXXX) of the characters of `codes`. -#}
+{% macro unicode_escapes(codes) -%}
+    {%- set parts = [] -%}
+    {%- for code in codes -%}
+        {%- do parts.append('\\u' ~ '%04x' | format(code)) -%}
+    {%- endfor -%}
+    {{ return(parts | join('')) }}
 {%- endmacro %}

@@ -9,7 +9,8 @@
 {%- endmacro %}
 
 {#- The apostrophe is written chr(39) on Spark: its parser reads '' inside
-    a literal as two adjacent literals (concatenated), not as a quote. -#}
+    a literal as two adjacent literals (concatenated), not as a quote; and
+    its chr(n) is chr(n % 256) above 255: the typographic one is \u2019. -#}
 {% macro words_separator() -%}
     {%- if target.type == 'spark' -%}
         {{ return("concat('[^a-z0-9', chr(39), ']+')") }}
@@ -19,7 +20,8 @@
 
 {% macro words_text(text_column) -%}
     {%- if target.type == 'spark' -%}
-        {{ return("replace(lower(" ~ text_column ~ "), chr(8217), chr(39))") }}
+        {{ return("replace(lower(" ~ text_column ~ "), '"
+            ~ retention.unicode_escapes([8217]) ~ "', chr(39))") }}
     {%- endif -%}
     {{ return("replace(lower(" ~ text_column ~ "), chr(8217), '''')") }}
 {%- endmacro %}

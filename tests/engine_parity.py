@@ -7,6 +7,7 @@ Spark): every value is read by the kind of its DuckDB column first."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Callable
 from decimal import Decimal
@@ -103,3 +104,117 @@ def compare_marts(duckdb_file: str, names: list[str], engine: str,
     finally:
         duck.close()
     return counts
+
+
+# The bad raw values every engine must quarantine identically (the
+# PostgreSQL and Spark suites append one row per case to a copy of the raw
+# exports, build the validation models and compare with DuckDB's build of
+# the same rows as files).
+# a base table rebuilt on PostgreSQL drops its staging view (cascade): the
+# views read here are selected too
+SELECTION = ["-s", "+util_quarantined_rows", "+stg_commerce__orders",
+             "+stg_billing__invoices", "+int_events_aggregated_to_user_day"]
+ORPHANED_EVENTS = 3  # old events whose user vanished: quarantined
+PERSONAL_TEXT = "ring +44 20 7946 0958 or mail ann@example.org (Ann Smith)"
+# (export, key, overrides of the export's first row, reason, column)
+FAULTS = [
+    ("invoices", "inv_huge", {"total": "123456789012345678901.00"},
+     "out_of_range", "total"),
+    ("invoices", "inv_1900", {"currency": "GBP",
+                              "issued_at": "1900-01-05T00:00:00Z"},
+     "no_fx_rate", "issued_at"),
+    ("invoices", "inv_sum", {"subtotal": "100.00", "discount": "0.00",
+                             "tax": "0.00", "total": "90.00"},
+     "inconsistent_amounts", "total"),
+    ("invoices", "inv_when", {"issued_at": "yesterday"}, "unparseable",
+     "issued_at"),
+    ("invoice_line_items", "li_negative",
+     {"line_type": "subscription", "amount": "-58.00",
+      "discount_amount": "0.00"}, "out_of_range", "amount"),
+    ("invoice_line_items", "li_2099", {"line_type": "subscription",
+                                       "period_end": "2099-01-01T00:00:00Z"},
+     "invalid_period", "period_end"),
+    ("invoice_line_items", "li_ccy", {"currency": "JPY"}, "unknown_currency",
+     "currency"),
+    ("invoice_line_items", "li_qty", {"quantity": "12345678901234567890"},
+     "out_of_range", "quantity"),
+    ("subscriptions", "sub_cancel", {"canceled_at": "2000-01-01T00:00:00Z"},
+     "inconsistent_dates", "canceled_at"),
+    ("subscriptions", "sub_seats", {"quantity": "2.5"}, "unparseable",
+     "quantity"),
+    ("customers", "cus_feb30", {"created_at": "2024-02-30T10:00:00Z"},
+     "unparseable", "created_at"),
+    ("customers", "cus_hour", {"created_at": "2024-02-10T25:00:00Z"},
+     "unparseable", "created_at"),
+    ("customers", "cus_year0", {"created_at": "0000-01-01T00:00:00Z"},
+     "unparseable", "created_at"),
+    ("customers", "cus_offset", {"created_at": "2024-02-10T10:00:00+25:00"},
+     "unparseable", "created_at"),
+    ("invoices", "inv_old_usd", {"currency": "USD",
+                                 "issued_at": "1900-01-05T00:00:00Z"},
+     "out_of_range", "issued_at"),
+    ("invoice_line_items", "li_neg_qty", {"quantity": "-2"}, "out_of_range",
+     "quantity"),
+    ("survey_responses", "rsp_huge", {"score": "12345678901234567890"},
+     "out_of_range", "score"),
+    ("survey_responses", "rsp_pii", {"score": "ten", "comment": PERSONAL_TEXT},
+     "unparseable", "score"),
+    ("payments", "pay_pii", {"amount": "Infinity",
+                             "failure_reason": PERSONAL_TEXT},
+     "unparseable", "amount"),
+    ("marketing_spend", "2024-02-30|organic",
+     {"spend_date": "2024-02-30", "channel": "organic"}, "unparseable",
+     "spend_date"),
+    ("fx_rates", "2025-02-29|EUR", {"rate_date": "2025-02-29",
+                                    "currency": "EUR"},
+     "unparseable", "rate_date"),
+]
+KEYS = {"invoices": "invoice_id", "invoice_line_items": "line_item_id",
+        "subscriptions": "subscription_id", "customers": "customer_id",
+        "survey_responses": "response_id", "payments": "payment_id",
+        "marketing_spend": None, "fx_rates": None, "orders": "order_id"}
+
+
+QUARANTINE_QUERY = """select export_name, row_key, reason, column_name, raw_values
+                      from {} order by 1, 2, 3, 4, 5"""
+ORDER_QUERY = """select order_id, ordered_at from {0}
+                 where order_id = (select min(order_id) from {0})"""
+
+
+def check_quarantine(rows: list[tuple]) -> None:
+    """Every injected bad value under its reason and column, the orphaned
+    events, nothing else, and no personal detail in the raw values."""
+    found = {(row[0], row[1]): (row[2], row[3]) for row in rows}
+    for export, key, _, reason, column in FAULTS:
+        assert found.get((export, key)) == (reason, column), (export, key)
+    orphans = [row for row in rows if row[0] == "events"]
+    assert len(orphans) == ORPHANED_EVENTS
+    assert {(row[2], row[3]) for row in orphans} == {
+        ("orphan_reference", "user_id")}
+    assert len(rows) == len(FAULTS) + ORPHANED_EVENTS, \
+        "quarantined rows nobody injected"
+    everything = " ".join(row[4] for row in rows)
+    for secret in ("ann@example.org", "7946", "Ann Smith"):
+        assert secret not in everything
+
+
+def duckdb_fault_build(folder, tmp_path_factory) -> tuple[list[tuple], tuple]:
+    """The validation models on DuckDB over the exports in `folder` (CSV):
+    its quarantine rows and its first staged order."""
+    from retention_lib import runner
+
+    warehouse = tmp_path_factory.mktemp("duck_faults")
+    env = runner.dbt_env(warehouse, DBT_TARGET="dev",
+                         DBT_TARGET_PATH=tmp_path_factory.mktemp("duck_target"))
+    result = runner.run_dbt(["run", *SELECTION, "--vars", json.dumps({
+        "raw_dir": str(folder), "as_of_date": "2025-12-31"})], env,
+        capture=True, timeout=900)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    duck = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    try:
+        rows = duck.execute(QUARANTINE_QUERY.format(
+            "main.util_quarantined_rows")).fetchall()
+        order = duck.execute(ORDER_QUERY.format("main.stg_commerce__orders")).fetchone()
+    finally:
+        duck.close()
+    return rows, order
