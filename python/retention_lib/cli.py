@@ -243,7 +243,7 @@ def check_spark(env: dict) -> str | None:
                      username=settings["user"]).close()
     except ImportError as error:
         return (f"dbt target 'spark' needs dbt-spark[PyHive] ({error}): "
-                "pip install -e '.[spark]'")
+                "reinstall the project (pip install -e .)")
     except Exception as error:  # noqa: BLE001 (socket, thrift or SASL errors)
         reason = " ".join(str(error).split()) or type(error).__name__
         return (f"cannot connect to dbt target 'spark' at "
