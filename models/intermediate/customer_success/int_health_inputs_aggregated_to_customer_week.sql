@@ -21,7 +21,11 @@
      mean "no system", not "customers did nothing": the score then treats
      those components as neutral (retention_lib.health). #}
 
-{{ config(materialized='table') }}
+{{ config(
+    materialized='table',
+    pre_hook="{{ retention.postgres_nested_loops(false) }}",
+    post_hook="{{ retention.postgres_nested_loops(true) }}"
+) }}
 
 {% set key_feature_list =
     "'" ~ var('health_key_features') | join("', '") ~ "'" %}
