@@ -18,10 +18,34 @@
     {{ return(adapter.dispatch('load_raw_exports', 'retention')(raw_dir)) }}
 {%- endmacro %}
 
+{#- PostgreSQL, Spark: dbt cannot read the files there. The CLI checks them
+    with the DuckDB macro below and loads them into schema raw_files
+    (retention_lib.raw_loading), then builds with var raw_dir_loaded. -#}
 {% macro default__load_raw_exports(raw_dir) -%}
-    {{ exceptions.raise_compiler_error(
-        "var raw_dir is supported on DuckDB only: on " ~ target.type
-        ~ ", load the exports as tables and set var raw_schema instead") }}
+    {%- if not var('raw_dir_loaded', false) -%}
+        {{ exceptions.raise_compiler_error(
+            "var raw_dir on target " ~ target.name ~ " (" ~ target.type
+            ~ "): dbt cannot read the files on this engine. Run through the "
+            ~ "project's CLI (RAW_DIR=" ~ raw_dir ~ " DBT_TARGET="
+            ~ target.name ~ " make run), which checks and loads them, or "
+            ~ "load the exports as tables and set var raw_schema instead") }}
+    {%- endif -%}
+    {%- do log("Raw exports from " ~ raw_dir ~ " were loaded by the CLI "
+        ~ "into schema raw_files", info=true) -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{#- dbt run-operation check_raw_exports --vars '{raw_dir: ...}': the DuckDB
+    load and its checks, outside a build, on the DuckDB target it runs on.
+    The CLI runs it on a scratch file before loading RAW_DIR on PostgreSQL
+    or Spark, so that every engine refuses the same files with the same
+    message. -#}
+{% macro check_raw_exports() -%}
+    {%- if target.type != 'duckdb' -%}
+        {{ exceptions.raise_compiler_error(
+            "check_raw_exports runs on a DuckDB target, not " ~ target.type) }}
+    {%- endif -%}
+    {%- do retention.duckdb__load_raw_exports(var('raw_dir')) -%}
 {%- endmacro %}
 
 {% macro duckdb__load_raw_exports(raw_dir) -%}

@@ -7,8 +7,9 @@
 # read-only `reporter` role, builds the sample with dbt (seeds, models,
 # data tests, unit tests) through the CLI, then runs tests/postgres:
 # equality with the DuckDB marts of `make build-sample` (argument 1: the
-# published DuckDB file), access control, connection errors, and bad raw
-# values quarantined as on DuckDB (in a clone of the database). The
+# published DuckDB file), access control, connection errors, bad raw
+# values quarantined as on DuckDB (in a clone of the database), and a
+# build from RAW_DIR files (database retention_files) equal to it. The
 # cluster is stopped and removed on exit, whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,6 +70,9 @@ DBT_TARGET=postgres DBT_TARGET_PATH=target/postgres RAW_DIR= AS_OF= VARS= \
 # a clone of the built database for the bad-value suite (its own raw schema)
 sql "create database retention_faults template retention owner retention"
 sql "grant connect on database retention_faults to reporter"
+# RAW_DIR on PostgreSQL (tests/postgres/test_postgres_raw_dir.py builds it)
+sql "create database retention_files owner retention"
+sql "grant connect on database retention_files to reporter"
 "$BIN/pytest" -q -p no:cacheprovider tests/postgres
 marts=$(su postgres -c "psql -X -q -t -A -h '$WORK' -p $PORT -U postgres -d retention \
     -c \"select count(*) from information_schema.tables where table_schema = 'marts'\"")

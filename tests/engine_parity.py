@@ -218,3 +218,52 @@ def duckdb_fault_build(folder, tmp_path_factory) -> tuple[list[tuple], tuple]:
     finally:
         duck.close()
     return rows, order
+
+
+def write_varied_exports(folder) -> None:
+    """The shipped sample's exports as a RAW_DIR written the ways real
+    exports differ, with the same data: events as Parquet (text columns),
+    customers with a UTF-8 byte-order mark and CRLF line ends, subscription
+    headers in other case and padded, orders with their columns in another
+    order, plans with an extra column, and no fx_rates file (the shipped
+    rates are used). A build on it must equal the build on the seeds."""
+    from pathlib import Path  # noqa: PLC0415
+
+    sample = Path(__file__).resolve().parents[1] / "seeds" / "sample"
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        for path in sorted(sample.glob("*.csv")):
+            export, target = path.stem, folder / path.name
+            text = path.read_text(encoding="utf-8")
+            header, _, body = text.partition("\n")
+            if export == "fx_rates":
+                continue
+            if export == "events":
+                con.execute(
+                    f"copy (select * from read_csv('{path}', all_varchar = true, "
+                    f"header = true)) to '{folder / 'events.parquet'}' "
+                    "(format parquet)")
+                continue
+            if export == "customers":
+                target.write_bytes(b"\xef\xbb\xbf" + text.replace(
+                    "\n", "\r\n").encode("utf-8"))
+                continue
+            if export == "subscriptions":
+                header = ",".join(f'" {name.strip(chr(34)).upper()} "'
+                                  for name in header.split(","))
+            if export == "plans":
+                header += ',"internal_note"'
+                body = "\n".join(line + ',"x"' if line else line
+                                 for line in body.split("\n"))
+            if export == "orders":
+                con.execute(
+                    f"copy (select ordered_at, amount, currency, status, "
+                    f"customer_id, order_id from read_csv('{path}', "
+                    "all_varchar = true, header = true)) to "
+                    f"'{target}' (format csv, header true)")
+                continue
+            target.write_text(header + "\n" + body, encoding="utf-8")
+    finally:
+        con.close()

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from retention_lib import raw_loading
 from retention_lib.runner import (
     InvocationError,
     build_vars,
@@ -260,12 +261,25 @@ def run_on_server(target: str, dbt_vars: dict, env: dict, full_refresh: bool,
     """On a server target (postgres, spark) the server is the warehouse:
     dbt builds the marts in place (each table swapped in by dbt; on
     PostgreSQL granted to the read-only BI role); there is no DuckDB file
-    to publish. models_only (the engine suites, after the data tests ran
-    on DuckDB): seeds, snapshots and models, no data or unit tests."""
+    to publish. With RAW_DIR, the files are checked as on DuckDB and
+    loaded first (retention_lib.raw_loading). models_only (the engine
+    suites, after the data tests ran on DuckDB): seeds, snapshots and
+    models, no data or unit tests."""
     problem = SERVER_TARGETS[target](env)
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    if dbt_vars.get("raw_dir"):
+        settings = (postgres_settings if target == "postgres"
+                    else spark_settings)(env)
+        try:
+            loaded = raw_loading.load(target, dbt_vars["raw_dir"], settings)
+        except raw_loading.LoadError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(f"Loaded {loaded} raw exports from {dbt_vars['raw_dir']} on "
+              f"target {target}", flush=True)
+        dbt_vars = {**dbt_vars, "raw_dir_loaded": True}
     vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     refresh = ["--full-refresh"] if full_refresh else []
     only = (["--exclude-resource-type", "test", "--exclude-resource-type",
