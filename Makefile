@@ -17,7 +17,7 @@ VARS ?=
 FULL_REFRESH ?=
 export RAW_DIR AS_OF VARS FULL_REFRESH
 
-.PHONY: install run test lint conventions pytest build-sample test-postgres test-spark test-docs \
+.PHONY: install run test lint conventions pytest build-sample test-postgres test-spark bench-spark test-docs \
 	superset test-superset \
 	docs bench generate clean
 
@@ -111,6 +111,12 @@ generate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_clv.py --markdown docs/BENCHMARKS.md
 	$(BIN)/python scripts/bench.py --customers $(CUSTOMERS)
+
+## The generated set on DuckDB and on a private Spark Thrift Server
+## (models only, full and again): times, ratios, slowest models, written
+## into docs/BENCHMARKS.md. CUSTOMERS as for bench (default 50000).
+bench-spark: $(STAMP)
+	BIN=$(BIN) bash scripts/spark_bench.sh $(CUSTOMERS)
 
 clean:
 	rm -rf target logs warehouse

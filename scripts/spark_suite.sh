@@ -20,54 +20,16 @@ BIN=${BIN:-.venv/bin}
 DUCKDB_FILE=$(realpath "${1:?usage: spark_suite.sh PUBLISHED_DUCKDB_FILE}")
 PORT=${RETENTION_SPARK_TEST_PORT:-10433}
 
-if ! command -v java >/dev/null; then
-    echo "Java not found: installing Debian's openjdk-17-jre-headless"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        openjdk-17-jre-headless >/dev/null
-fi
-if ! "$BIN/python" -c "import pyspark" 2>/dev/null; then
-    echo "Installing the spark extra (pyspark, which ships Spark; first run: a minute or two) ..."
-    "$BIN/python" -m pip install --progress-bar off --quiet -c constraints.txt -e ".[spark]"
-fi
-SPARK_HOME=$("$BIN/python" -c "import os, pyspark; print(os.path.dirname(pyspark.__file__))")
-
+source scripts/spark_server.sh
+spark_prerequisites
 WORK=$(mktemp -d /tmp/retention-spark.XXXXXX)
-SERVER_PID=
 cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_spark_server
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 began=$(date +%s)
-# few shuffle partitions: the default 200 costs seconds per query on a
-# small data set; no UI; everything the server writes stays in $WORK
-"$SPARK_HOME/bin/spark-submit" \
-    --class org.apache.spark.sql.hive.thriftserver.HiveThriftServer2 \
-    --master 'local[2]' --driver-memory 3g \
-    --conf spark.sql.shuffle.partitions=4 \
-    --conf spark.ui.enabled=false \
-    --conf "spark.sql.warehouse.dir=$WORK/warehouse" \
-    --conf "spark.local.dir=$WORK/scratch" \
-    --conf "spark.driver.extraJavaOptions=-Dderby.system.home=$WORK/metastore" \
-    --hiveconf hive.server2.thrift.port="$PORT" \
-    --hiveconf hive.server2.thrift.bind.host=127.0.0.1 \
-    spark-internal >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 180); do
-    grep -q "HiveThriftServer2 started" "$WORK/server.log" && break
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        echo "the Spark Thrift Server did not start:" >&2
-        tail -n 20 "$WORK/server.log" >&2
-        exit 1
-    fi
-    sleep 1
-done
-grep -q "HiveThriftServer2 started" "$WORK/server.log" || {
-    echo "the Spark Thrift Server did not start within 180 s" >&2; exit 1; }
+start_spark_server "$WORK" "$PORT"
 echo "Spark Thrift Server on 127.0.0.1:$PORT after $(( $(date +%s) - began )) s"
 
 export RETENTION_SPARK_HOST=127.0.0.1 RETENTION_SPARK_PORT=$PORT \

@@ -43,6 +43,10 @@ def time_units_per_day(time_unit: str) -> float:
 def subscription_lifetimes(customer_months: pd.DataFrame) -> pd.DataFrame:
     """One row per subscription customer: cohort, periods, churned, MRR.
 
+    The reference implementation of the SQL model
+    int_subscription_lifetimes_summarized_to_customer, which the dbt models
+    read (a test checks the two equal on DuckDB).
+
     customer_months: fct_customer_mrr_monthly (customer_id, date_month,
     cohort_month, months_since_start, is_paying, mrr, paying_tenure_months,
     is_complete_period).

@@ -200,3 +200,38 @@ def test_dbt_models_recover_the_generator_truth(tmp_path_factory):
         estimate, se = fitted[key]
         assert abs(estimate - value) < 2 * se, (key, estimate, value, se)
     assert customers[0] == dim and customers[1] > 0
+    assert sql_lifetimes_differences(warehouse / "work.duckdb") == 0
+
+
+def sql_lifetimes_differences(work_db) -> int:
+    """Cells in which int_subscription_lifetimes_summarized_to_customer (SQL,
+    every engine) differs from lifetime_value.subscription_lifetimes (the
+    reference) run on the same build's fct_customer_mrr_monthly."""
+    con = duckdb.connect(str(work_db), read_only=True)
+    try:
+        months = con.execute("select * from fct_customer_mrr_monthly "
+                             "order by customer_id, date_month").df()
+        built = con.execute(
+            "select * from int_subscription_lifetimes_summarized_to_customer "
+            "order by customer_id").df()
+    finally:
+        con.close()
+    reference = lifetime_value.subscription_lifetimes(months).sort_values(
+        "customer_id", ignore_index=True)
+    assert list(built.columns) == list(reference.columns)
+    assert len(built) == len(reference) > 0
+    differing = 0
+    for column in built.columns:
+        a, b = built[column], reference[column]
+        if column == "cohort_month":
+            a, b = pd.to_datetime(a), pd.to_datetime(b)
+        if a.dtype.kind in "fiub" or b.dtype.kind in "fiub":
+            a, b = a.astype(float), b.astype(float)
+        differing += int((~((a == b) | (a.isna() & b.isna()))).sum())
+    return differing
+
+
+@pytest.mark.dbt
+def test_sql_lifetimes_equal_the_python_reference(clean_build):
+    warehouse, _ = clean_build
+    assert sql_lifetimes_differences(warehouse / "work.duckdb") == 0

@@ -20,14 +20,14 @@ def model(dbt, session):
         "customer_id", kind="stable", ignore_index=True)
     customers = dbt.ref("dim_customers").df().sort_values(
         "customer_id", kind="stable", ignore_index=True)
-    customer_months = dbt.ref("fct_customer_mrr_monthly").df().sort_values(
-        ["customer_id", "date_month"], kind="stable", ignore_index=True)
+    # the sBG inputs, in SQL on every engine
+    lifetimes = dbt.ref("int_subscription_lifetimes_summarized_to_customer").df(
+        ).sort_values("customer_id", kind="stable", ignore_index=True)
     as_of_date = dbt.ref("util_as_of_date").df()["as_of_date"].iloc[0]
 
     orders = orders.merge(customers[["customer_id", "segment"]],
                           on="customer_id", how="left")
     orders["segment"] = orders["segment"].fillna("unknown")
-    lifetimes = lifetime_value.subscription_lifetimes(customer_months)
     parameters = lifetime_value.fit_parameters(
         orders, lifetimes, dbt.config.get("clv_time_unit"), as_of_date)
     # every non-text column typed, so that no fit at all (a business

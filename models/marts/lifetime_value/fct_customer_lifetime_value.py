@@ -22,10 +22,9 @@ def model(dbt, session):
         "customer_id", kind="stable", ignore_index=True)
     customers = dbt.ref("dim_customers").df().sort_values(
         "customer_id", kind="stable", ignore_index=True)
-    customer_months = dbt.ref("fct_customer_mrr_monthly").df().sort_values(
-        ["customer_id", "date_month"], kind="stable", ignore_index=True)
-
-    lifetimes = lifetime_value.subscription_lifetimes(customer_months)
+    # the scoring inputs, in SQL on every engine
+    lifetimes = dbt.ref("int_subscription_lifetimes_summarized_to_customer").df(
+        ).sort_values("customer_id", kind="stable", ignore_index=True)
     values = lifetime_value.customer_values(
         customers, orders, lifetimes, parameters,
         time_unit=dbt.config.get("clv_time_unit"),
