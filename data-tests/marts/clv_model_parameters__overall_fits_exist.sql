@@ -5,7 +5,9 @@
    identified); the marts are still published, with NULL values for the
    model, and this warning names it. #}
 
-{{ config(severity='warn', enabled=target.type == 'duckdb') }}
+{{ config(severity='warn',
+    enabled=target.type == 'duckdb'
+        or var('clv_fitted_parameters', none) is not none) }}
 
 with
 

@@ -29,12 +29,14 @@ from pathlib import Path
 
 import duckdb
 
-from retention_lib import raw_loading
+from retention_lib import raw_loading, server_fits
 from retention_lib.runner import (
+    PROJECT_DIR,
     InvocationError,
     build_vars,
     dbt_env,
     nothing_published,
+    project_vars,
     published_docs,
     published_relations,
     read_manifest,
@@ -285,6 +287,8 @@ def run_on_server(target: str, dbt_vars: dict, env: dict, full_refresh: bool,
     only = (["--exclude-resource-type", "test", "--exclude-resource-type",
              "unit_test"] if models_only else [])
     code = dbt(["build", *vars_arg, *refresh, *only], env)
+    if code == 0:
+        code = build_fitted_marts(target, dbt_vars, env, only)
     if code != 0:
         print(f"dbt build failed on target {target} (exit {code}).",
               file=sys.stderr)
@@ -295,6 +299,27 @@ def run_on_server(target: str, dbt_vars: dict, env: dict, full_refresh: bool,
     else:
         print(f"Built on target {target}: BI tools read schema marts.")
     return 0
+
+
+def build_fitted_marts(target: str, dbt_vars: dict, env: dict,
+                       only: list[str]) -> int:
+    """The second step on a server: fit the lifetime-value models on the
+    inputs just built (retention_lib.server_fits), then build
+    clv_model_parameters and its dependants with the fits in var
+    clv_fitted_parameters. A fit that fails leaves its rows out, as on
+    DuckDB."""
+    settings = (postgres_settings if target == "postgres"
+                else spark_settings)(env)
+    manifest = read_manifest(PROJECT_DIR / env.get("DBT_TARGET_PATH", "target")
+                             / "manifest.json")
+    time_unit = project_vars(dbt_vars)["clv_time_unit"]
+    started = time.monotonic()
+    rows = server_fits.fitted_rows(target, settings, manifest, time_unit)
+    print(f"Fitted the lifetime-value models on target {target}: {len(rows)} "
+          f"parameters in {time.monotonic() - started:.0f} s", flush=True)
+    fitted_vars = {**dbt_vars, "clv_fitted_parameters": rows}
+    return dbt(["build", "--vars", json.dumps(fitted_vars), "-s",
+                "clv_model_parameters+", *only], env)
 
 
 class RunLock:

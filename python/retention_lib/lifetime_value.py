@@ -1,8 +1,11 @@
-"""Customer lifetime value tables for the dbt Python models.
+"""Customer lifetime value tables: the fits and the customer values.
 
-The dbt models clv_model_parameters and fct_customer_lifetime_value read
-their refs into pandas, call these functions and return the frames; every
-statistical step is in retention_lib.clv.
+fit_from_inputs is the one path from the fit inputs to the fits: the dbt
+Python model int_clv_parameters_fitted (DuckDB) and the CLI on server
+targets (retention_lib.server_fits) both call it, and the SQL mart
+clv_model_parameters publishes the result. The dbt Python model
+fct_customer_lifetime_value calls customer_values. Every statistical step
+is in retention_lib.clv.
 
 Conventions (docs/metrics.md section 6, docs/DECISIONS.md):
 - Orders (non-contractual): BG/NBD + Gamma-Gamma, overall and per segment,
@@ -166,6 +169,47 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
                 continue
             rows += _parameter_rows(fit, segment, "month", as_of_date)
     return pd.DataFrame(rows, columns=PARAMETER_COLUMNS)
+
+
+# the relations the fits read, by role (model names)
+FIT_INPUTS = {"orders": "int_orders_summarized_to_customer",
+              "customers": "dim_customers",
+              "lifetimes": "int_subscription_lifetimes_summarized_to_customer",
+              "as_of": "util_as_of_date"}
+
+
+def fit_from_inputs(orders: pd.DataFrame, customers: pd.DataFrame,
+                    lifetimes: pd.DataFrame, as_of_date,
+                    time_unit: str) -> pd.DataFrame:
+    """fit_parameters on the fit inputs as any engine hands them over
+    (numbers as Decimal or text, rows in any order): rows sorted by
+    customer, segment joined ('unknown' when missing), numbers as floats.
+    The one path from the inputs to the fits: the DuckDB dbt model and the
+    CLI on server targets both call it."""
+    orders = orders.sort_values("customer_id", kind="stable", ignore_index=True)
+    for column in ("frequency", "recency_days", "age_days", "repeat_mean_value"):
+        orders[column] = pd.to_numeric(orders[column]).astype(float)
+    segments = customers[["customer_id", "segment"]].sort_values(
+        "customer_id", kind="stable", ignore_index=True)
+    orders = orders.drop(columns=["segment"], errors="ignore").merge(
+        segments, on="customer_id", how="left")
+    orders["segment"] = orders["segment"].fillna("unknown")
+    lifetimes = lifetimes.sort_values("customer_id", kind="stable",
+                                      ignore_index=True)
+    lifetimes["periods"] = pd.to_numeric(lifetimes["periods"]).astype(int)
+    lifetimes["churned"] = lifetimes["churned"].astype(bool)
+    return fit_parameters(orders, lifetimes, time_unit,
+                          pd.Timestamp(as_of_date).date())
+
+
+def fitted_rows(parameters: pd.DataFrame) -> list[list]:
+    """The fits as plain values (text, floats, ints, 'YYYY-MM-DD'): what the
+    CLI hands to clv_model_parameters.sql in var clv_fitted_parameters."""
+    return [[str(row.model), str(row.segment), str(row.parameter),
+             float(row.value), float(row.standard_error),
+             float(row.log_likelihood), int(row.n_customers),
+             str(row.time_unit), pd.Timestamp(row.as_of_date).strftime("%Y-%m-%d")]
+            for row in parameters.itertuples(index=False)]
 
 
 def _params_by_segment(parameters: pd.DataFrame, model: str,

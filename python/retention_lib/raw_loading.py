@@ -36,6 +36,7 @@ from pathlib import Path
 import duckdb
 
 from retention_lib.runner import PROJECT_DIR, dbt_env, run_dbt
+from retention_lib.server_fits import connect
 
 FX_FALLBACK = PROJECT_DIR / "seeds" / "sample" / "fx_rates.csv"
 
@@ -76,10 +77,8 @@ def quoted(name: str, quote: str = '"') -> str:
 def to_postgres(scratch: Path, exports: dict[str, list[str]],
                 settings: dict) -> None:
     """Copy each checked export into raw_files on PostgreSQL."""
-    import psycopg2  # noqa: PLC0415 (only needed for this target)
-
     con = duckdb.connect(str(scratch / "work.duckdb"), read_only=True)
-    server = psycopg2.connect(**settings)
+    server = connect("postgres", settings)
     try:
         with server, server.cursor() as cur:
             cur.execute("create schema if not exists raw_files")
@@ -164,11 +163,8 @@ def _parquet_names(path: Path) -> list[str]:
 def to_spark(scratch: Path, exports: dict[str, list[str]], raw_dir: str,
              settings: dict) -> None:
     """Tables over the files on Spark; their row counts must match."""
-    from pyhive import hive  # noqa: PLC0415 (only needed for this target)
-
     con = duckdb.connect(str(scratch / "work.duckdb"), read_only=True)
-    server = hive.connect(host=settings["host"], port=settings["port"],
-                          username=settings["user"])
+    server = connect("spark", settings)
     problems = []
     try:
         cur = server.cursor()

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import copy_of_clean_build
 from retention_lib import clv, lifetime_value, runner
 from retention_lib.generator import generate
 
@@ -235,3 +236,40 @@ def sql_lifetimes_differences(work_db) -> int:
 def test_sql_lifetimes_equal_the_python_reference(clean_build):
     warehouse, _ = clean_build
     assert sql_lifetimes_differences(warehouse / "work.duckdb") == 0
+
+
+@pytest.mark.dbt
+def test_the_portable_fit_path_equals_the_duckdb_model_to_the_bit(
+        clean_build, tmp_path):
+    """Server engines get clv_model_parameters from the CLI: the fit
+    inputs read as plain rows, fit_from_inputs, the rows handed to the SQL
+    model in var clv_fitted_parameters. On DuckDB that path must give the
+    very table the dbt Python model gives: same rows, same bits."""
+    warehouse, target = copy_of_clean_build(clean_build, tmp_path)
+    con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    try:
+        frames = {role: con.execute(f"select * from {name}").df()
+                  for role, name in lifetime_value.FIT_INPUTS.items()}
+        built = con.execute("select * from clv_model_parameters "
+                            "order by model, segment, parameter").fetchall()
+    finally:
+        con.close()
+    rows = lifetime_value.fitted_rows(lifetime_value.fit_from_inputs(
+        frames["orders"], frames["customers"], frames["lifetimes"],
+        frames["as_of"]["as_of_date"].iloc[0],
+        runner.project_vars({})["clv_time_unit"]))
+    assert {"bgnbd", "gamma_gamma"} <= {row[0] for row in rows}
+    result = runner.run_dbt(
+        ["run", "-s", "clv_model_parameters", "--vars",
+         json.dumps({"clv_fitted_parameters": rows})],
+        runner.dbt_env(warehouse, DBT_TARGET_PATH=target), capture=True,
+        timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    try:
+        portable = con.execute("select * from clv_model_parameters "
+                               "order by model, segment, parameter").fetchall()
+    finally:
+        con.close()
+    assert len(portable) == len(built) > 0
+    assert portable == built
