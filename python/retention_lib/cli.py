@@ -256,6 +256,7 @@ def check_spark(env: dict) -> str | None:
 
 
 SERVER_TARGETS = {"postgres": check_postgres, "spark": check_spark}
+SERVER_SETTINGS = {"postgres": postgres_settings, "spark": spark_settings}
 
 
 def run_on_server(target: str, dbt_vars: dict, env: dict, full_refresh: bool,
@@ -272,8 +273,7 @@ def run_on_server(target: str, dbt_vars: dict, env: dict, full_refresh: bool,
         print(problem, file=sys.stderr)
         return 2
     if dbt_vars.get("raw_dir"):
-        settings = (postgres_settings if target == "postgres"
-                    else spark_settings)(env)
+        settings = SERVER_SETTINGS[target](env)
         try:
             loaded = raw_loading.load(target, dbt_vars["raw_dir"], settings)
         except raw_loading.LoadError as error:
@@ -308,13 +308,12 @@ def build_fitted_marts(target: str, dbt_vars: dict, env: dict,
     clv_model_parameters and its dependants with the fits in var
     clv_fitted_parameters. A fit that fails leaves its rows out, as on
     DuckDB."""
-    settings = (postgres_settings if target == "postgres"
-                else spark_settings)(env)
+    settings = SERVER_SETTINGS[target](env)
     manifest = read_manifest(PROJECT_DIR / env.get("DBT_TARGET_PATH", "target")
                              / "manifest.json")
     time_unit = project_vars(dbt_vars)["clv_time_unit"]
     started = time.monotonic()
-    rows = server_fits.fitted_rows(target, settings, manifest, time_unit)
+    rows = server_fits.fit_on_server(target, settings, manifest, time_unit)
     print(f"Fitted the lifetime-value models on target {target}: {len(rows)} "
           f"parameters in {time.monotonic() - started:.0f} s", flush=True)
     fitted_vars = {**dbt_vars, "clv_fitted_parameters": rows}

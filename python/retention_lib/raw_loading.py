@@ -109,15 +109,21 @@ def file_of(raw_dir: Path, export: str) -> Path | None:
     return FX_FALLBACK if export == "fx_rates" else None
 
 
-def header_names(path: Path) -> list[str]:
-    """The file's column names as the contract reads them: trimmed,
-    lower-cased, unnamed_column_<position> for an empty one (as the DuckDB
-    check names them)."""
+def file_names(path: Path) -> list[str]:
+    """The file's own column names: a CSV header (a byte-order mark
+    dropped) or a Parquet schema."""
     if path.suffix == ".parquet":
-        names = _parquet_names(path)
-    else:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            names = next(csv.reader(handle))
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        return pq.read_schema(path).names
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return next(csv.reader(handle))
+
+
+def contract_names(names: list[str]) -> list[str]:
+    """Column names as the contract reads them: trimmed, lower-cased,
+    unnamed_column_<position> for an empty one (as the DuckDB check names
+    them)."""
     return [name.strip().lower() or f"unnamed_column_{position}"
             for position, name in enumerate(names, start=1)]
 
@@ -133,11 +139,12 @@ def spark_statements(export: str, columns: list[str],
         return [f"create or replace view {view} as select {nulls} where false"]
     table = f"raw_files.{export}__file"
     location = str(path).replace("\\", "\\\\").replace("'", "\\'")
-    names = header_names(path)
+    own = file_names(path)
+    names = contract_names(own)
     if path.suffix == ".parquet":
         create = (f"create table {table} using parquet "
                   f"options (path '{location}')")
-        with_file_names = dict(zip(names, _parquet_names(path), strict=True))
+        with_file_names = dict(zip(names, own, strict=True))
         select = ", ".join(
             f"cast({quoted(with_file_names[c], '`')} as string) as {quoted(c, '`')}"
             for c in columns)
@@ -152,12 +159,6 @@ def spark_statements(export: str, columns: list[str],
                            for c in columns)
     return [create, f"create or replace view {view} as select {select} "
                     f"from {table}"]
-
-
-def _parquet_names(path: Path) -> list[str]:
-    import pyarrow.parquet as pq  # noqa: PLC0415
-
-    return pq.read_schema(path).names
 
 
 def to_spark(scratch: Path, exports: dict[str, list[str]], raw_dir: str,

@@ -41,8 +41,8 @@ def read(connection, query: str) -> pd.DataFrame:
         cursor.close()
 
 
-def fitted_rows(target: str, settings: dict, manifest: dict,
-                time_unit: str) -> list[list]:
+def fit_on_server(target: str, settings: dict, manifest: dict,
+                  time_unit: str) -> list[list]:
     """The fits of the built inputs, as the rows of var
     clv_fitted_parameters."""
     quote = "`" if target == "spark" else '"'
