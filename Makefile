@@ -43,7 +43,7 @@ run: $(STAMP)
 ## Lint, check conventions, run the Python tests (generator, loader, bad
 ## input, publishing, gates, semantic layer), then build, test, gate and
 ## publish the sample in a scratch warehouse, open its lineage docs in
-## headless Chromium and compare the marts on PostgreSQL.
+## headless Chromium and compare every mart on PostgreSQL and on Spark.
 test: $(STAMP) lint conventions pytest build-sample test-docs test-postgres test-spark
 
 lint: $(STAMP)
@@ -84,7 +84,7 @@ test-docs: $(STAMP) build-sample
 	BIN=$(BIN) bash scripts/docs_browser_suite.sh target/static_index.html \
 		$(TEST_WAREHOUSE)/quality/index.html
 
-## The SQL marts on a private PostgreSQL cluster (installed if missing),
+## Every mart on a private PostgreSQL cluster (installed if missing),
 ## compared with the DuckDB marts of build-sample; roles and grants checked.
 test-postgres: $(STAMP) build-sample
 	BIN=$(BIN) bash scripts/postgres_suite.sh $(TEST_WAREHOUSE)/retention.duckdb

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make test-postgres: the SQL marts on a real PostgreSQL server.
+# make test-postgres: every mart on a real PostgreSQL server.
 #
 # Installs Debian's postgresql package if no server binaries are found,
 # starts a private cluster on 127.0.0.1 (a non-default port, a temporary

@@ -15,9 +15,6 @@ from decimal import Decimal
 import duckdb
 
 RELATIVE_TOLERANCE = 1e-9
-# the mart that is a dbt Python model, which runs on DuckDB only (the
-# lifetime-value scoring): every other mart is built on every engine
-DUCKDB_ONLY = {"fct_customer_lifetime_value"}
 NUMERIC = ("DECIMAL", "DOUBLE", "FLOAT", "REAL")
 
 

@@ -3,8 +3,9 @@
 fit_from_inputs is the one path from the fit inputs to the fits: the dbt
 Python model int_clv_parameters_fitted (DuckDB) and the CLI on server
 targets (retention_lib.server_fits) both call it, and the SQL mart
-clv_model_parameters publishes the result. The dbt Python model
-fct_customer_lifetime_value calls customer_values. Every statistical step
+clv_model_parameters publishes the result. customer_values is the
+reference of the SQL scoring (fct_customer_lifetime_value and its two
+intermediate models), checked equal on DuckDB. Every statistical step
 is in retention_lib.clv.
 
 Conventions (docs/metrics.md section 6, docs/DECISIONS.md):

@@ -17,12 +17,7 @@ import sys
 import pytest
 
 from conftest import PROJECT_DIR, connect
-from engine_parity import (
-    DUCKDB_ONLY,
-    compare_built_marts,
-    duckdb_marts,
-    write_varied_exports,
-)
+from engine_parity import compare_built_marts, duckdb_marts, write_varied_exports
 from retention_lib import runner
 
 DATABASE = "retention_files"
@@ -59,8 +54,7 @@ def test_marts_from_files_equal_the_duckdb_build(built):
     settings, _, _ = built
     with connect(settings) as con, con.cursor() as cur:
         marts = marts_of(cur)
-        assert set(marts) == (duckdb_marts(os.environ["RETENTION_DUCKDB_FILE"])
-                              - DUCKDB_ONLY)
+        assert set(marts) == duckdb_marts(os.environ["RETENTION_DUCKDB_FILE"])
         compare_built_marts(cur, marts, "postgres from RAW_DIR")
 
 

@@ -1,10 +1,10 @@
-"""dbt Python models run on DuckDB only: on the postgres and spark targets
-(dbt-postgres runs no Python models, dbt-spark only on Databricks)
-fct_customer_lifetime_value and the fits' Python model, and the tests on
-them, are disabled while every SQL mart (the health marts among them)
-stays enabled. clv_model_parameters is SQL: there it is enabled when the
-CLI hands it the fits (var clv_fitted_parameters). `dbt parse` needs no
-server, so this runs anywhere."""
+"""Every mart is SQL and portable. dbt Python models run on DuckDB only
+(dbt-postgres runs none, dbt-spark only on Databricks): the one left, the
+CLV fits (int_clv_parameters_fitted), is disabled on the postgres and spark
+targets, where the CLI fits the same inputs and hands the rows to the SQL
+mart clv_model_parameters in var clv_fitted_parameters; the lifetime-value
+marts, which read the fits, are enabled there exactly when the fits are
+handed over. `dbt parse` needs no server, so this runs anywhere."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ import pytest
 
 from retention_lib import runner
 
-PYTHON_MARTS = {"fct_customer_lifetime_value"}
-CLI_FITTED = {"clv_model_parameters"}
+FIT_READERS = {"clv_model_parameters", "fct_customer_lifetime_value"}
 HEALTH_MARTS = {"fct_customer_health_snapshots", "fct_health_score_backtest",
                 "dim_customer_health", "fct_health_alerts", "fct_renewals_at_risk"}
 
@@ -35,24 +34,27 @@ def mart_models(manifest: dict) -> dict[str, str]:
 
 @pytest.mark.dbt
 @pytest.mark.parametrize("engine", ["postgres", "spark"])
-def test_python_marts_are_disabled_on_server_engines_and_sql_marts_are_not(
+def test_every_mart_is_sql_and_built_on_server_engines_with_the_fits(
         engine, tmp_path):
-    duckdb_marts = mart_models(parse("ci", tmp_path / "duckdb"))
+    duckdb_manifest = parse("ci", tmp_path / "duckdb")
+    duckdb_marts = mart_models(duckdb_manifest)
+    assert FIT_READERS | HEALTH_MARTS <= set(duckdb_marts)
+    assert set(duckdb_marts.values()) == {"sql"}
+    python_models = {node["name"] for node in duckdb_manifest["nodes"].values()
+                     if node.get("language") == "python"}
+    assert python_models == {"int_clv_parameters_fitted"}
+    # a plain dbt build on a server, without the CLI's fits: every mart
+    # but those reading the fits
     other = parse(engine, tmp_path / engine)
     other_marts = mart_models(other)
-    assert PYTHON_MARTS | HEALTH_MARTS | CLI_FITTED <= set(duckdb_marts)
-    assert {n for n, lang in duckdb_marts.items() if lang == "python"} == PYTHON_MARTS
-    assert not (PYTHON_MARTS | CLI_FITTED) & set(other_marts)
     assert HEALTH_MARTS <= set(other_marts)
-    assert set(other_marts) == set(duckdb_marts) - PYTHON_MARTS - CLI_FITTED
-    assert all(language == "sql" for language in other_marts.values())
+    assert set(other_marts) == set(duckdb_marts) - FIT_READERS
     disabled = {key.split(".")[-1] for key in other["disabled"]}
-    assert PYTHON_MARTS | CLI_FITTED | {"int_clv_parameters_fitted"} <= disabled
-    # with the fits handed over, the parameters mart is built there too
+    assert FIT_READERS | {"int_clv_parameters_fitted"} <= disabled
+    # with the fits handed over (what the CLI does), every mart is built
     fitted = mart_models(parse(engine, tmp_path / f"{engine}_fitted", "--vars",
                                '{clv_fitted_parameters: []}'))
-    assert set(fitted) == set(duckdb_marts) - PYTHON_MARTS
-    assert fitted["clv_model_parameters"] == "sql"
+    assert fitted == duckdb_marts
     # no enabled node depends on a disabled one
     enabled_ids = set(other["nodes"])
     for node in other["nodes"].values():

@@ -1,6 +1,8 @@
-"""retention_lib.lifetime_value (the logic of the CLV dbt Python models) on
-hand-made frames, and the dbt models end to end on a generated set whose
-true BG/NBD and Gamma-Gamma parameters are known."""
+"""retention_lib.lifetime_value (the fits and the reference scoring) on
+hand-made frames; the dbt models end to end on a generated set whose true
+BG/NBD and Gamma-Gamma parameters are known; and the SQL scoring
+(fct_customer_lifetime_value, every engine) equal to the Python reference
+on the built sets and on hand-made extreme parameters."""
 
 from __future__ import annotations
 
@@ -202,6 +204,10 @@ def test_dbt_models_recover_the_generator_truth(tmp_path_factory):
         assert abs(estimate - value) < 2 * se, (key, estimate, value, se)
     assert customers[0] == dim and customers[1] > 0
     assert sql_lifetimes_differences(warehouse / "work.duckdb") == 0
+    compared = sql_customer_values_differences(warehouse / "work.duckdb")
+    assert compared["differing"] == {}, compared
+    # segments' own fits and the spend model scored customers here
+    assert compared["order_clv"] > 0 and compared["segment_scored"] > 0
 
 
 def sql_lifetimes_differences(work_db) -> int:
@@ -232,10 +238,184 @@ def sql_lifetimes_differences(work_db) -> int:
     return differing
 
 
+MONEY_COLUMNS = {"expected_order_value", "order_clv", "current_mrr",
+                 "subscription_clv", "clv"}
+
+
+def sql_customer_values_differences(work_db, overrides=None) -> dict:
+    """fct_customer_lifetime_value (SQL) against
+    lifetime_value.customer_values (the reference) on the same build's
+    inputs: {"differing": {column: cells}, "order_clv": non-NULL order CLVs,
+    "segment_scored": customers scored by a segment's own fit}. Doubles
+    must agree to 1e-9 relative; money to the cent's hundredth (the
+    reference rounds the double to 4 decimals before the cast, SQL casts
+    through 9 decimals: a value within 1e-9 of a half may round apart)."""
+    settings = runner.project_vars(overrides or {})
+    con = duckdb.connect(str(work_db), read_only=True)
+    try:
+        def frame(name, order):
+            return con.execute(f"select * from {name} order by {order}").df()
+        parameters = frame("clv_model_parameters", "model, segment, parameter")
+        orders = frame("int_orders_summarized_to_customer", "customer_id")
+        customers = frame("dim_customers", "customer_id")
+        lifetimes = frame("int_subscription_lifetimes_summarized_to_customer",
+                          "customer_id")
+        built = frame("fct_customer_lifetime_value", "customer_id")
+    finally:
+        con.close()
+    for column in ("frequency", "recency_days", "age_days", "repeat_mean_value"):
+        orders[column] = pd.to_numeric(orders[column]).astype(float)
+    reference = lifetime_value.customer_values(
+        customers, orders, lifetimes, parameters,
+        time_unit=settings["clv_time_unit"],
+        horizon_months=int(settings["clv_horizon_months"]),
+        discount_rate=float(settings["discount_rate"]),
+        gross_margin=float(settings["gross_margin"]),
+    ).sort_values("customer_id", ignore_index=True)
+    assert list(built.columns) == list(reference.columns)
+    assert len(built) == len(reference) > 0
+    differing = {}
+    for column in built.columns:
+        a, b = built[column], reference[column]
+        if column == "subscription_cohort_month":
+            a, b = pd.to_datetime(a), pd.to_datetime(b)
+        if column in MONEY_COLUMNS or a.dtype.kind in "fiub" or b.dtype.kind in "fiub":
+            a = pd.to_numeric(a.astype(object).where(a.notna(), None)).astype(float)
+            b = pd.to_numeric(b.astype(object).where(b.notna(), None)).astype(float)
+            if column in MONEY_COLUMNS:
+                b = b.round(4)
+                same = (a - b).abs() <= 1.000001e-4
+            else:
+                same = (a - b).abs() <= 1e-9 * b.abs()
+        else:
+            same = a == b
+        cells = int((~(same | (a.isna() & b.isna()))).sum())
+        if cells:
+            differing[column] = cells
+    return {"differing": differing,
+            "order_clv": int(built["order_clv"].notna().sum()),
+            "segment_scored": int(((built["order_model_segment"] != "overall")
+                                   & built["order_model_segment"].notna()).sum()
+                                  + ((built["subscription_model_segment"]
+                                      != "overall")
+                                     & built["subscription_model_segment"]
+                                     .notna()).sum())}
+
+
 @pytest.mark.dbt
-def test_sql_lifetimes_equal_the_python_reference(clean_build):
+def test_sql_lifetimes_and_values_equal_the_python_reference(clean_build):
     warehouse, _ = clean_build
     assert sql_lifetimes_differences(warehouse / "work.duckdb") == 0
+    compared = sql_customer_values_differences(warehouse / "work.duckdb")
+    assert compared["differing"] == {}, compared
+
+
+def extreme_inputs(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    """Hand-made scoring inputs over the parameter space the fits can
+    return: BG/NBD with a below and above 1 and 2, heavy buyers, customers
+    who bought today; Gamma-Gamma with q below 1 (no population mean); sBG
+    with alpha below 1 (no mean lifetime) and long tenures; segments and
+    cohorts without a fit of their own, and one model without an overall
+    fit."""
+    rows = []
+    for i in range(8):
+        segment = f"s{i}"
+        rows += [("bgnbd", segment, name, value) for name, value in zip(
+            ["r", "alpha", "a", "b"],
+            [rng.uniform(0.05, 3), 10 ** rng.uniform(-0.5, 2),
+             rng.choice([rng.uniform(0.2, 0.95), rng.uniform(1.05, 6)]),
+             10 ** rng.uniform(-0.5, 1.7)], strict=True)]
+        if i % 3:
+            rows += [("gamma_gamma", segment, name, value) for name, value in zip(
+                ["p", "q", "gamma"],
+                [rng.uniform(0.5, 10), rng.uniform(0.5, 6), rng.uniform(1, 50)],
+                strict=True)]
+    rows += [("bgnbd", "overall", name, value) for name, value in zip(
+        ["r", "alpha", "a", "b"], [0.24, 4.4, 0.79, 2.4], strict=True)]
+    cohorts = [f"2023-{month:02d}-01" for month in range(1, 13)]
+    for cohort in ["overall", *cohorts[:9]]:
+        rows += [("sbg", cohort, "alpha", 10 ** rng.uniform(-0.7, 1.5)),
+                 ("sbg", cohort, "beta", 10 ** rng.uniform(-0.5, 2))]
+    parameters = pd.DataFrame(rows, columns=["model", "segment", "parameter",
+                                             "value"])
+    n = 400
+    customers = pd.DataFrame({
+        "customer_id": [f"c{i:04d}" for i in range(n)],
+        "segment": [None if i % 17 == 0 else f"s{i % 10}" for i in range(n)]})
+    buyers = customers.sample(260, random_state=1)["customer_id"]
+    age = rng.integers(0, 900, len(buyers)).astype(float)
+    frequency = np.where(age > 0, rng.integers(0, 45, len(buyers)), 0)
+    recency = np.where(frequency > 0, np.floor(rng.uniform(0, 1, len(buyers))
+                                               * age), 0)
+    orders = pd.DataFrame({
+        "customer_id": buyers.to_numpy(), "frequency": frequency,
+        "recency_days": recency, "age_days": age,
+        "repeat_mean_value": pd.array(
+            [float(v) if x > 0 else None for v, x in zip(
+                rng.uniform(5, 500, len(buyers)), frequency, strict=True)],
+            dtype="Float64")})
+    subscribers = customers.sample(220, random_state=2)["customer_id"]
+    paying = rng.uniform(size=len(subscribers)) < 0.7
+    lifetimes = pd.DataFrame({
+        "customer_id": subscribers.to_numpy(),
+        "cohort_month": pd.to_datetime(rng.choice(cohorts, len(subscribers)))
+        .date,
+        "periods": rng.integers(1, 30, len(subscribers)),
+        "churned": ~paying,
+        "is_paying_now": paying,
+        "current_mrr": np.where(paying, rng.uniform(10, 900, len(subscribers))
+                                .round(4), 0.0),
+        "current_renewals": pd.array(
+            [int(k) if alive else None for k, alive in zip(
+                rng.integers(0, 120, len(subscribers)), paying, strict=True)],
+            dtype="Int64")})
+    return {"parameters": parameters, "customers": customers,
+            "orders": orders, "lifetimes": lifetimes}
+
+
+@pytest.mark.dbt
+def test_sql_scoring_equals_the_reference_on_extreme_parameters(
+        clean_build, tmp_path):
+    """The SQL series (BG/NBD expected purchases, sBG discounted residual
+    lifetimes) against scipy's hypergeometric function, over parameters
+    no real build reaches, with other vars than the defaults (days as the
+    time unit, a 7-month horizon, 25% a year): the scoring models run on a
+    copy of the clean build whose inputs are replaced by extreme_inputs,
+    and their data tests (the recursion DERL must satisfy, every fitted
+    customer scored) run too."""
+    warehouse, target = copy_of_clean_build(clean_build, tmp_path)
+    inputs = extreme_inputs(np.random.default_rng(20))
+    overrides = {"clv_time_unit": "day", "clv_horizon_months": 7,
+                 "discount_rate": 0.25}
+    con = duckdb.connect(str(warehouse / "work.duckdb"))
+    try:
+        for name, frame in [("clv_model_parameters", "parameters"),
+                            ("dim_customers", "customers"),
+                            ("int_orders_summarized_to_customer", "orders"),
+                            ("int_subscription_lifetimes_summarized_to_customer",
+                             "lifetimes")]:
+            con.register("replacement", inputs[frame])
+            kind = con.execute(
+                "select table_type from information_schema.tables "
+                "where table_name = ?", [name]).fetchone()[0]
+            con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {name}")
+            con.execute(f"create table {name} as select * from replacement")
+            con.unregister("replacement")
+    finally:
+        con.close()
+    selected = ("int_order_purchases_projected_to_customer "
+                "int_residual_lifetimes_discounted_to_segment_period "
+                "fct_customer_lifetime_value")
+    result = runner.run_dbt(
+        ["build", "-s", *selected.split(), "--exclude", "test_type:unit",
+         "--vars", json.dumps(overrides)],
+        runner.dbt_env(warehouse, DBT_TARGET_PATH=target), capture=True,
+        timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:]
+    compared = sql_customer_values_differences(warehouse / "work.duckdb",
+                                               overrides)
+    assert compared["differing"] == {}, compared
+    assert compared["order_clv"] > 100 and compared["segment_scored"] > 200
 
 
 @pytest.mark.dbt

@@ -1,0 +1,140 @@
+{# One row per sBG fit (segment of clv_model_parameters) and period n from
+   1 to the latest period a paying subscription customer is in: the
+   undiscounted and the discounted expected residual lifetime of a
+   customer in period n (the definitions are in the yml). SQL on every
+   engine; retention_lib.clv is the reference, checked equal on DuckDB.
+
+   With s_j = S(j) / S(j - 1) = (beta + j - 1) / (alpha + beta + j - 1),
+   L(m) = ln s_1 + ... + ln s_m and z = 1 / (1 + monthly discount), the
+   DERL of Fader and Hardie (2010) is
+     sum over m >= n of z^(m - n) exp(L(m) - L(n - 1))
+     = [sum over m >= n of exp(m ln z + L(m))] / exp(n ln z + L(n - 1)):
+   one running sum of logs and one suffix sum per fit serve every period
+   (no hypergeometric function, no recursion). The sum stops
+   clv_settings().sbg_tail_months months after the last period scored,
+   where z^m alone is below 1e-17 of the total. #}
+
+{%- set settings = clv_settings() %}
+{#- periods scored are at most the months since var spine_start_month:
+    40,000 days cover about 109 years #}
+{%- set max_period = 1320 %}
+
+with
+
+lifetimes as (
+
+    select * from {{ ref('int_subscription_lifetimes_summarized_to_customer') }}
+
+),
+
+sbg as (
+
+    {{ clv_fit_parameters('sbg', ['alpha', 'beta']) }}
+
+),
+
+last_period as (
+
+    select coalesce(max(current_renewals), 0) + 1 as period
+
+    from lifetimes
+
+    where is_paying_now
+
+),
+
+months as (
+
+    select cast(generated_number as {{ dbt.type_int() }}) as month_index
+
+    from ({{ dbt.generate_series(
+        max_period + settings.sbg_tail_months) }}) as numbers
+
+    where
+        generated_number <= (select last_period.period from last_period)
+        + {{ settings.sbg_tail_months }}
+
+),
+
+-- ln z^m + L(m): the log of month m's discounted survival
+survival as (
+
+    select
+        sbg.segment,
+        sbg.alpha,
+        sbg.beta,
+        months.month_index,
+        sum(ln(
+            (sbg.beta + months.month_index - 1)
+            / (sbg.alpha + sbg.beta + months.month_index - 1)
+        ))
+            over (
+                partition by sbg.segment
+                order by months.month_index
+                rows between unbounded preceding and current row
+            ) as log_survival_ratio
+
+    from sbg
+
+    cross join months
+
+),
+
+discounted as (
+
+    select
+        segment,
+        alpha,
+        beta,
+        month_index,
+        log_survival_ratio,
+        month_index * ln({{ double_literal(
+            1 / (1 + settings.monthly_discount)) }}) + log_survival_ratio
+            as log_discounted_survival
+
+    from survival
+
+),
+
+suffix_sums as (
+
+    select
+        segment,
+        alpha,
+        beta,
+        month_index,
+        log_discounted_survival,
+        -- n ln z + L(n - 1)
+        log_discounted_survival - log_survival_ratio
+        + coalesce(lag(log_survival_ratio) over (
+            partition by segment order by month_index
+        ), 0) as log_denominator,
+        sum({{ exp_or_zero('log_discounted_survival') }}) over (
+            partition by segment
+            order by month_index
+            rows between current row and unbounded following
+        ) as later_discounted_survival
+
+    from discounted
+
+),
+
+final as (
+
+    select
+        segment,
+        month_index as period,
+        -- (beta + n - 1) / (alpha - 1); no mean when alpha <= 1
+        case
+            when alpha > 1 then (beta + month_index - 1) / (alpha - 1)
+        end as expected_remaining_lifetime_months,
+        later_discounted_survival / exp(log_denominator)
+            as discounted_expected_residual_lifetime_months
+
+    from suffix_sums
+
+    where month_index <= (select last_period.period from last_period)
+
+)
+
+select * from final
