@@ -197,6 +197,7 @@ term_ratios as (
         bounded_points.frequency,
         bounded_points.age,
         bounded_points.horizon_month,
+        bounded_points.term_count,
         term_indexes.term_index,
         (bounded_points.upper_first + term_indexes.term_index)
         * (bounded_points.upper_second + term_indexes.term_index)
@@ -223,6 +224,8 @@ terms as (
         frequency,
         age,
         horizon_month,
+        term_count,
+        term_index,
         coalesce(sum(ln(case when ratio = 0 then 1 else abs(ratio) end))
             over preceding_terms, 0) as log_magnitude,
         coalesce(sum(case when ratio < 0 then 1 else 0 end)
@@ -240,13 +243,17 @@ terms as (
 
 ),
 
-series as (
+-- the terms summed in their order, so that every build gives the same
+-- bits (an aggregate adds in whatever order its threads meet the rows)
+partial_sums as (
 
     select
         order_model_segment,
         frequency,
         age,
         horizon_month,
+        term_count,
+        term_index,
         sum(
             case
                 when zero_ratios > 0 then 0
@@ -254,11 +261,28 @@ series as (
                     then -{{ exp_or_zero('log_magnitude') }}
                 else {{ exp_or_zero('log_magnitude') }}
             end
-        ) as hypergeometric_sum
+        ) over (
+            partition by order_model_segment, frequency, age, horizon_month
+            order by term_index
+            rows between unbounded preceding and current row
+        ) as partial_sum
 
     from terms
 
-    group by order_model_segment, frequency, age, horizon_month
+),
+
+series as (
+
+    select
+        order_model_segment,
+        frequency,
+        age,
+        horizon_month,
+        partial_sum as hypergeometric_sum
+
+    from partial_sums
+
+    where term_index = term_count - 1
 
 ),
 
@@ -358,19 +382,31 @@ discounted_months as (
 
 ),
 
+-- the months summed in their order (same bits on every build)
 projected as (
 
     select
         customer_id,
-        max(case
-            when horizon_month = {{ settings.horizon_months }}
-                then cumulative_purchases
-        end) as expected_purchases,
-        sum(discounted_month_purchases) as discounted_purchases
+        cumulative_purchases as expected_purchases,
+        discounted_purchases
 
-    from discounted_months
+    from (
 
-    group by customer_id
+        select
+            customer_id,
+            horizon_month,
+            cumulative_purchases,
+            sum(discounted_month_purchases) over (
+                partition by customer_id
+                order by horizon_month
+                rows between unbounded preceding and current row
+            ) as discounted_purchases
+
+        from discounted_months
+
+    ) as accumulated
+
+    where horizon_month = {{ settings.horizon_months }}
 
 ),
 
