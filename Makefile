@@ -110,7 +110,7 @@ generate: $(STAMP)
 ## times and peak memory.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_clv.py --markdown docs/BENCHMARKS.md
-	$(BIN)/python scripts/bench.py --customers $(CUSTOMERS)
+	$(BIN)/python scripts/bench.py --customers $(CUSTOMERS) --markdown docs/BENCHMARKS.md
 
 ## The generated set on DuckDB and on a private Spark Thrift Server
 ## (models only, full and again): times, ratios, slowest models, written

@@ -1,13 +1,23 @@
-"""`make bench`: generate (or reuse) a larger raw set, build it, report.
+"""`make bench`: the daily run of a generated business, as users run it.
 
-Prints the generation time (when it generated), the total build time, the
-per-model times (median over --repeat builds, from dbt's run_results.json)
-and the peak resident memory of the dbt process. With --markdown FILE it
-also writes the table there (docs/BENCHMARKS.md keeps the latest one).
+Generates (or reuses) a set of --customers customers, then, through the
+CLI that `make run` calls (dbt build, gates, publish, docs, dashboards):
 
-After the full builds, one more build on the same warehouse measures an
-incremental run (the events models process only the lookback window), and
-the Great Expectations gates run on the result (time and peak memory).
+1. full: yesterday's export (the set as exported at the start of its last
+   day with renewals; retention_lib.generator.observe) on an empty
+   warehouse;
+2. no new data: the same export again on the same warehouse;
+3. one new day: the next day's export (new events, invoices, line items,
+   payments, tickets, survey responses with new ids, and the state of
+   older rows moved on), incremental on the same warehouse.
+
+For each: wall time, its ratio to the full run, the dbt build's own time,
+the data tests (sum of test times), the raw load, gates, publish, and the
+peak resident memory of the run's processes; then the slowest models with
+their time in each run, and the physical anchor: the event-derived models'
+time against one bare `count(distinct user_id)` over the events file.
+Medians over --repeat runs of the three. With --markdown FILE the tables
+replace the section after the marker there (docs/BENCHMARKS.md).
 
 Usage: python scripts/bench.py --customers 50000 [--repeat 1]
        [--markdown docs/BENCHMARKS.md]
@@ -19,7 +29,7 @@ import argparse
 import json
 import os
 import platform
-import resource
+import re
 import shutil
 import statistics
 import subprocess
@@ -30,26 +40,87 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "python"))
 
+from markdown_section import replace_section  # noqa: E402
 from retention_lib import runner  # noqa: E402
 from retention_lib.generator import generate  # noqa: E402
+from retention_lib.generator.observe import daily_exports  # noqa: E402
+
+RUNS = ("full", "no new data", "one new day")
+# runs a command and prints the peak resident set of its process tree
+# (the largest of the processes it waited for) on its last stderr line
+PEAK_WRAPPER = ("import resource, subprocess, sys\n"
+                "code = subprocess.run(sys.argv[1:]).returncode\n"
+                "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+                "print(f'peak_rss_kb={peak}', file=sys.stderr)\n"
+                "raise SystemExit(code)\n")
 
 
-def build_once(raw_dir: Path, warehouse: Path, target: Path,
-               fresh: bool = True) -> tuple[float, dict]:
-    """One `dbt build`; fresh=False keeps the warehouse (an incremental run)."""
-    if fresh and warehouse.exists():
-        shutil.rmtree(warehouse)
-    warehouse.mkdir(parents=True, exist_ok=True)
-    env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev")
+def cli_run(raw_dir: Path, warehouse: Path, target: Path) -> dict:
+    """One `make run` (the CLI) on raw_dir into warehouse: its measures."""
+    env = runner.dbt_env(warehouse, DBT_TARGET_PATH=str(target), DBT_TARGET="dev",
+                         RAW_DIR=str(raw_dir), AS_OF="", VARS="", FULL_REFRESH="")
+    command = [sys.executable, "-c", PEAK_WRAPPER, sys.executable, "-m",
+               "retention_lib.cli", "run"]
     began = time.perf_counter()
-    code = runner.run_dbt(["build", "--quiet", "--vars",
-                           json.dumps({"raw_dir": str(raw_dir)})], env).returncode
-    elapsed = time.perf_counter() - began
-    if code != 0:
-        raise SystemExit(f"dbt build failed on {raw_dir} (exit {code})")
-    results = json.loads((target / "run_results.json").read_text())
-    per_node = {r["unique_id"]: r["execution_time"] for r in results["results"]}
-    return elapsed, per_node
+    proc = subprocess.run(command, env=env, cwd=PROJECT_DIR, capture_output=True,
+                          text=True)
+    wall = time.perf_counter() - began
+    if proc.returncode != 0:
+        raise SystemExit(f"make run failed on {raw_dir} (exit {proc.returncode}):\n"
+                         + proc.stdout[-3000:] + proc.stderr[-3000:])
+    peak_kb = int(re.findall(r"peak_rss_kb=(\d+)", proc.stderr)[-1])
+    results = json.loads((target / "run_results_build.json").read_text())
+    nodes = {r["unique_id"]: r["execution_time"] for r in results["results"]}
+
+    def step(name: str) -> float:
+        found = re.findall(rf"{name} took (\d+) s", proc.stdout)
+        return float(found[-1]) if found else float("nan")
+
+    return {
+        "wall": wall, "peak_mb": peak_kb / 1024, "build": results["elapsed_time"],
+        "tests": sum(v for k, v in nodes.items()
+                     if k.startswith(("test.", "unit_test."))),
+        "load": sum(v for k, v in nodes.items() if "on-run-start" in k),
+        "gates": step("gates"), "publish": step("publish"), "nodes": nodes,
+    }
+
+
+def event_scan_seconds(raw_dir: Path, repeat: int = 3) -> float:
+    """One bare pass over the events: count(distinct user_id), median."""
+    import duckdb  # noqa: PLC0415
+
+    path = next(raw_dir.glob("events.*"))
+    reader = (f"read_parquet('{path}')" if path.suffix == ".parquet"
+              else f"read_csv('{path}', all_varchar = true)")
+    times = []
+    for _ in range(repeat):
+        con = duckdb.connect()
+        began = time.perf_counter()
+        con.execute(f"select count(distinct user_id) from {reader}").fetchone()
+        times.append(time.perf_counter() - began)
+        con.close()
+    return statistics.median(times)
+
+
+def event_derived_models(manifest: dict) -> set[str]:
+    """Every model downstream of the events export."""
+    children = manifest["child_map"]
+    todo = [k for k in children if k.startswith("source.") and k.endswith(".events")]
+    seen: set[str] = set()
+    while todo:
+        node = todo.pop()
+        for child in children.get(node, []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return {k for k in seen if k.startswith("model.")}
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "n/a"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,90 +137,85 @@ def main(argv: list[str] | None = None) -> int:
         began = time.perf_counter()
         generate(raw_dir, args.customers, fmt="parquet")
         generated = time.perf_counter() - began
-    rows = {}
+    yesterday, today, new_day = daily_exports(raw_dir)
     import duckdb  # noqa: PLC0415 (after generation: keeps its import light)
 
     con = duckdb.connect()
-    for path in sorted(raw_dir.glob("*.parquet")):
-        rows[path.stem] = con.execute(
-            f"select count(*) from '{path}'").fetchone()[0]
+    rows = {p.stem: con.execute(f"select count(*) from '{p}'").fetchone()[0]
+            for p in sorted(yesterday.glob("*.parquet"))}
+    new_rows = {p.stem: con.execute(f"select count(*) from '{p}'").fetchone()[0]
+                - rows.get(p.stem, 0) for p in sorted(today.glob("*.parquet"))}
+    con.close()
 
-    totals, per_model = [], {}
+    warehouse = PROJECT_DIR / "target" / "bench-warehouse"
+    target = PROJECT_DIR / "target" / "bench-target"
+    measured: dict[str, list[dict]] = {run: [] for run in RUNS}
     for _ in range(args.repeat):
-        total, nodes = build_once(raw_dir, PROJECT_DIR / "target" / "bench-warehouse",
-                                  PROJECT_DIR / "target" / "bench-target")
-        totals.append(total)
-        for node, seconds in nodes.items():
-            per_model.setdefault(node, []).append(seconds)
-    incremental_total, incremental_nodes = build_once(
-        raw_dir, PROJECT_DIR / "target" / "bench-warehouse",
-        PROJECT_DIR / "target" / "bench-target", fresh=False)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    # the Great Expectations gates the CLI runs before publishing, on the
-    # built warehouse (their own process: time and peak memory)
-    gates = subprocess.run(
-        [sys.executable, "-m", "retention_lib.gates", "--warehouse",
-         str(PROJECT_DIR / "target" / "bench-warehouse"), "--manifest",
-         str(PROJECT_DIR / "target" / "bench-target" / "manifest.json")],
-        cwd=PROJECT_DIR, capture_output=True, text=True)
-    gate_line = gates.stdout.strip().splitlines()[-1]
+        shutil.rmtree(warehouse, ignore_errors=True)
+        for run, folder in zip(RUNS, (yesterday, yesterday, today), strict=True):
+            measured[run].append(cli_run(folder, warehouse, target))
+            print(f"{run}: {measured[run][-1]['wall']:.1f} s", flush=True)
+    scan = event_scan_seconds(yesterday)
+    manifest = json.loads((target / "manifest.json").read_text())
+    events_models = event_derived_models(manifest)
 
-    models = sorted(((statistics.median(v), k) for k, v in per_model.items()
-                     if k.startswith("model.")), reverse=True)
-    tests = sum(statistics.median(v) for k, v in per_model.items()
-                if k.startswith("test."))
-    load = sum(statistics.median(v) for k, v in per_model.items()
-               if k.endswith("on-run-start-0"))
+    def med(run: str, key: str) -> float:
+        return statistics.median(m[key] for m in measured[run])
+
+    def node_med(run: str, node: str) -> float:
+        return statistics.median(m["nodes"].get(node, float("nan"))
+                                 for m in measured[run])
+
+    full_wall = med("full", "wall")
     lines = [
-        f"Data: {args.customers:,} customers (Parquet, generated by "
-        "retention_lib.generator, seed 42): "
+        f"Data: {args.customers:,} customers (Parquet, retention_lib.generator, "
+        f"seed 42), exported at the start of {new_day} (yesterday) and of the "
+        "day after (one new day): "
         + ", ".join(f"{k} {v:,}" for k, v in sorted(rows.items(),
                                                     key=lambda kv: -kv[1])[:4])
-        + ".",
+        + "; the new day adds "
+        + ", ".join(f"{k} {v:,}" for k, v in new_rows.items() if v) + ".",
         f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"builds: {args.repeat} (medians).",
+        f"{args.repeat} run(s) of the three (medians); load average at the end "
+        f"{load_average()}. Each run is `make run` (build, gates, publish, docs, "
+        "dashboards) on the same warehouse.",
         "",
-        "| measure | value |",
-        "|---|---|",
+        "| measure | " + " | ".join(RUNS) + " |",
+        "|---|" + "---|" * len(RUNS),
     ]
     if generated is not None:
-        lines.append(f"| generate the set | {generated:.1f} s |")
-    lines += [
-        f"| dbt build, total (wall) | {statistics.median(totals):.1f} s |",
-        f"| load raw files into DuckDB (on-run-start) | {load:.1f} s |",
-        f"| all data tests (sum of test times) | {tests:.1f} s |",
-        f"| peak RSS of the dbt process | {peak_mb:,.0f} MB |",
-        f"| Great Expectations gates (exit {gates.returncode}) | {gate_line} |",
-        "",
-        f"Slowest {args.top} models (median seconds):",
-        "",
-        "| model | seconds |",
-        "|---|---|",
-    ]
-    lines += [f"| {k.split('.')[-1]} | {v:.2f} |" for v, k in models[: args.top]]
-    engagement = sorted(k for k in per_model
-                        if k.startswith("model.") and ("event" in k or "engagement" in k
-                                                      or "feature" in k
-                                                      or "activation" in k
-                                                      or "signup" in k))
+        lines.insert(2, f"Generating the set took {generated:.1f} s.")
+    for label, key, unit in (
+            ("wall time", "wall", "s"), ("dbt build", "build", "s"),
+            ("data and unit tests (sum)", "tests", "s"),
+            ("raw load (on-run-start)", "load", "s"), ("gates", "gates", "s"),
+            ("publish", "publish", "s"), ("peak RSS", "peak_mb", "MB")):
+        cells = [f"{med(run, key):,.1f} {unit}" for run in RUNS]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("| wall time / full | " + " | ".join(
+        f"{med(run, 'wall') / full_wall:.0%}" for run in RUNS) + " |")
+    derived = sum(node_med("full", n) for n in events_models)
     lines += [
         "",
-        "Engagement models, full build (median) and the incremental run that "
-        f"followed (total {incremental_total:.1f} s):",
+        f"Events scan anchor: one bare `count(distinct user_id)` over the events "
+        f"takes {scan:.2f} s; the {len(events_models)} event-derived models take "
+        f"{derived:.1f} s together in the full build: {derived / scan:.0f} passes' "
+        "worth.",
         "",
-        "| model | full (s) | incremental (s) |",
-        "|---|---|---|",
+        f"Slowest {args.top} models of the full run (median seconds):",
+        "",
+        "| model | " + " | ".join(RUNS) + " |",
+        "|---|" + "---|" * len(RUNS),
     ]
-    lines += [f"| {k.split('.')[-1]} | {statistics.median(per_model[k]):.2f} | "
-              f"{incremental_nodes.get(k, float('nan')):.2f} |" for k in engagement]
+    models = sorted((k for k in measured["full"][0]["nodes"] if k.startswith("model.")),
+                    key=lambda k: -node_med("full", k))
+    lines += ["| " + k.split(".")[-1] + " | " + " | ".join(
+        f"{node_med(run, k):.2f}" for run in RUNS) + " |" for k in models[: args.top]]
     text = "\n".join(lines)
     print(text)
     if args.markdown:
-        # replace only the section after the marker; keep what precedes it
-        marker = "<!-- make bench writes below this line -->"
-        old = args.markdown.read_text() if args.markdown.exists() else marker
-        prefix = old.split(marker)[0] if marker in old else old + "\n"
-        args.markdown.write_text(prefix + marker + "\n\n" + text + "\n")
+        replace_section(args.markdown, "make bench", text,
+                        "The daily run on the generated set")
     return 0
 
 

@@ -10,8 +10,8 @@ Integer days are a discretisation of the model's continuous time, so the
 estimates sit a little off the truth (a few standard errors at this size);
 tests/python/test_clv.py checks recovery on continuous times.
 
-With --markdown FILE the table replaces the CLV section of that file (between
-its marker and the marker of scripts/bench.py).
+With --markdown FILE the table replaces the CLV section of that file
+(between its two markers).
 
 Usage: python scripts/bench_clv.py [--customers 1000000] [--repeat 3]
        [--markdown docs/BENCHMARKS.md]
@@ -29,6 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
 
+from markdown_section import replace_section  # noqa: E402
 from retention_lib import clv  # noqa: E402
 
 TRUTH = (0.243, 4.414 * 7, 0.793, 2.426)  # the CDNOW estimates, in days
@@ -79,13 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print(text)
     if args.markdown:
-        start = "<!-- make bench (CLV) writes below this line -->"
-        end = "<!-- make bench writes below this line -->"
-        old = args.markdown.read_text()
-        before = old.split(start)[0] if start in old else old.split(end)[0]
-        after = end + old.split(end)[1] if end in old else ""
-        args.markdown.write_text(before + start + "\n\n" + text + "\n\n"
-                                 + after)
+        replace_section(args.markdown, "make bench (CLV)", text,
+                        "Lifetime value fits (retention_lib.clv)")
     return 0
 
 

@@ -225,6 +225,25 @@ def export_before(src: str | Path, dst: str | Path, cut: dt.date | str | None = 
     return counts
 
 
+def daily_exports(raw_dir: Path) -> tuple[Path, Path, dt.date]:
+    """Yesterday's and today's export of a generated set, for the daily
+    benchmarks: cut at the start of the latest day with renewals (day of
+    month <= 28, the generator's billing days) and of the day after it,
+    written once beside the set (<set>_before_<day>) and reused; and the
+    new day."""
+    new_day = latest_event_day(raw_dir)
+    while new_day.day > 28:
+        new_day -= dt.timedelta(days=1)
+    exports = []
+    for cut in (new_day, new_day + dt.timedelta(days=1)):
+        folder = raw_dir.parent / f"{raw_dir.name}_before_{cut.isoformat()}"
+        if not (folder / "_truth.json").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            export_before(raw_dir, folder, cut)
+        exports.append(folder)
+    return exports[0], exports[1], new_day
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("src")
