@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from retention_lib import raw_loading, server_fits
+from retention_lib import raw_loading, run_record, server_fits
 from retention_lib.runner import (
     PROJECT_DIR,
     InvocationError,
@@ -372,11 +372,30 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
 
+def keep_build_results() -> None:
+    """Keep the build's run_results.json as run_results_build.json: the
+    docs step after it writes its own (the per-model times of the last
+    build, which `make bench` reads)."""
+    results = target_path() / "run_results.json"
+    if results.is_file():
+        shutil.copyfile(results, target_path() / "run_results_build.json")
+
+
 def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
                       dbt_vars: dict) -> int:
     vars_arg = ["--vars", json.dumps(dbt_vars)] if dbt_vars else []
     refresh = ["--full-refresh"] if args.full_refresh else []
+    inputs = run_record.fingerprint(dbt_vars, env, {"docs": not args.no_docs})
+    last = None if args.full_refresh else run_record.unchanged_since(warehouse, inputs)
+    if last is not None:
+        print(f"Nothing new since the run published at {last['published_at']} "
+              "(the same export files, code, vars and target): the published "
+              f"marts in {warehouse / 'retention.duckdb'} are current; nothing "
+              "was rebuilt (FULL_REFRESH=1 builds anyway).")
+        return 0
+    run_record.forget(warehouse)
     code = dbt(["build", *vars_arg, *refresh], env)
+    keep_build_results()
     if code != 0:
         print(f"dbt build failed (exit {code}): {nothing_published(warehouse)}",
               file=sys.stderr)
@@ -417,7 +436,24 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         folder = write_dashboards(warehouse, manifest)
         print(f"Dashboards: {folder / 'index.html'} "
               f"({time.monotonic() - started:.0f} s)")
+    run_record.write(warehouse, inputs, future_quarantined(warehouse, relations))
     return 0
+
+
+def future_quarantined(warehouse: Path, relations: list[tuple[str, str]]) -> int:
+    """Rows the build quarantined as dated after its start (time alone may
+    make them valid: the next run must build)."""
+    schema = dict((name, schema) for schema, name in relations).get(
+        "util_quarantined_rows")
+    if schema is None:
+        return 1
+    con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    try:
+        return con.execute(
+            f'select count(*) from "{schema}".util_quarantined_rows '
+            "where reason = 'future_timestamp'").fetchone()[0]
+    finally:
+        con.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,13 +67,18 @@ def clean_build(small_csv_set, tmp_path_factory):
     return folder / "warehouse", folder / "target"
 
 
-def copy_of_clean_build(clean_build, destination: Path) -> tuple[Path, Path]:
+def copy_of_clean_build(clean_build, destination: Path, *,
+                        keep_record: bool = False) -> tuple[Path, Path]:
     """A private copy of the clean build's warehouse and target, for a test
-    that builds or publishes into it."""
+    that builds or publishes into it: without the record of the last run
+    (retention_lib.run_record), so that a run on the same inputs builds,
+    unless keep_record."""
     warehouse, target = clean_build
     copy = destination / "warehouse"
     shutil.copytree(warehouse, copy, symlinks=True)
     (copy / ".run.lock").unlink(missing_ok=True)
+    if not keep_record:
+        (copy / "last_run.json").unlink(missing_ok=True)
     target_copy = destination / "target"
     shutil.copytree(target, target_copy)
     return copy, target_copy

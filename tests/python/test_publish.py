@@ -25,6 +25,8 @@ from conftest import (
     cli_env,
     copy_of_clean_build,
     marts_fingerprint,
+    run_cli,
+    sha,
 )
 from retention_lib import runner
 from retention_lib.gates import run_gates
@@ -91,11 +93,25 @@ def test_killed_build_changes_nothing_and_a_reader_is_never_blocked(
     # same data, same as_of_date: identical marts, table by table
     assert marts_fingerprint(published) == fingerprint
     assert sorted(p.name for p in warehouse.iterdir()) == [
-        ".run.lock", "current", "marts", "quality", "releases",
+        ".run.lock", "current", "last_run.json", "marts", "quality", "releases",
         "retention.duckdb", "work.duckdb"]
     # the killed build's release never became current, and only the live
     # release and the one before it are kept
     assert len(list((warehouse / "releases").iterdir())) <= 2
+
+
+def test_a_run_with_nothing_new_rebuilds_nothing(clean_build, small_csv_set, tmp_path):
+    """The same export files, code, vars and target as the published run:
+    the run says so in one line and leaves every file as it was (no build,
+    no gates, no publish: the working database is untouched)."""
+    warehouse, target = copy_of_clean_build(clean_build, tmp_path, keep_record=True)
+    before, work = snapshot(warehouse), sha(warehouse / "work.duckdb")
+    result = run_cli(warehouse, target, raw_dir=small_csv_set, as_of=AS_OF)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "Nothing new since the run published at" in result.stdout
+    assert "Running with dbt" not in result.stdout
+    assert snapshot(warehouse) == before
+    assert sha(warehouse / "work.duckdb") == work
 
 
 def test_published_file_carries_descriptions_and_constraints(clean_build):

@@ -1,0 +1,117 @@
+"""What a published run was built from, so that a run with nothing new
+costs seconds instead of a full build.
+
+After a run publishes, the CLI writes `last_run.json` in the warehouse: a
+fingerprint of everything the marts depend on (the content of every raw
+export file or seed, the project's code and settings, the dbt vars and
+target) and when it ran. The next run on the same warehouse computes the
+same fingerprint first; when it is equal, and the release the record names
+is still the published one, nothing is rebuilt, gated or published, and
+the run says so in one line. Anything else (a new or changed export, a
+code change, other vars, FULL_REFRESH, a failed or killed run since, a
+deleted release) builds as usual.
+
+One exception keeps a skip honest: a run that quarantined rows as
+future_timestamp (dated after the moment the run started) never lets the
+next run skip, since time alone makes those rows valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from retention_lib.runner import PROJECT_DIR
+
+RECORD = "last_run.json"
+# the project's code and settings: a change in any of these rebuilds
+PROJECT_INPUTS = ("models", "macros", "seeds", "snapshots", "data-tests",
+                  "dbt_project.yml", "selectors.yml", "profiles/profiles.yml",
+                  "python/retention_lib", "pyproject.toml", "constraints.txt")
+# the environment the profile and the project read (no secrets are stored:
+# only the digest of the whole), less where things are written
+ENV_PREFIXES = ("DBT_TARGET", "RETENTION_")
+ENV_IGNORED = ("DBT_TARGET_PATH", "RETENTION_WAREHOUSE_DIR")
+
+
+def _digest_file(path: Path, digest) -> None:
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file()
+                  and "__pycache__" not in p.parts and not p.name.endswith(".pyc"))
+
+
+def fingerprint(dbt_vars: dict, env: dict, outputs: dict) -> dict:
+    """{'exports': {file: sha256}, 'project': sha256, 'settings': sha256};
+    `outputs` names what the run writes besides the marts (e.g. docs)."""
+    raw_dir = dbt_vars.get("raw_dir")
+    data_root = Path(raw_dir) if raw_dir else PROJECT_DIR / "seeds"
+    exports = {}
+    for path in _files(data_root):
+        digest = hashlib.sha256()
+        _digest_file(path, digest)
+        exports[str(path.relative_to(data_root))] = digest.hexdigest()
+    project = hashlib.sha256()
+    for name in PROJECT_INPUTS:
+        for path in _files(PROJECT_DIR / name):
+            project.update(str(path.relative_to(PROJECT_DIR)).encode() + b"\0")
+            _digest_file(path, project)
+    settings = {key: value for key, value in sorted(env.items())
+                if key.startswith(ENV_PREFIXES) and key not in ENV_IGNORED}
+    settings["vars"] = json.dumps(dbt_vars, sort_keys=True)
+    settings["outputs"] = json.dumps(outputs, sort_keys=True)
+    return {
+        "exports": exports,
+        "project": project.hexdigest(),
+        "settings": hashlib.sha256(json.dumps(settings, sort_keys=True)
+                                   .encode()).hexdigest(),
+    }
+
+
+def current_release(warehouse: Path) -> str | None:
+    current = warehouse / "current"
+    return os.readlink(current).split("/")[-1] if current.is_symlink() else None
+
+
+def unchanged_since(warehouse: Path, now_fingerprint: dict) -> dict | None:
+    """The record of the last published run when nothing changed since and
+    its release is still the published one; otherwise None."""
+    path = warehouse / RECORD
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if (record.get("fingerprint") != now_fingerprint
+            or record.get("future_quarantined", 1) != 0
+            or record.get("release") is None
+            or record.get("release") != current_release(warehouse)
+            or not (warehouse / "retention.duckdb").exists()):
+        return None
+    return record
+
+
+def forget(warehouse: Path) -> None:
+    """A run that builds removes the record first: a failed or killed run
+    leaves none, so the next one builds."""
+    (warehouse / RECORD).unlink(missing_ok=True)
+
+
+def write(warehouse: Path, now_fingerprint: dict, future_quarantined: int) -> None:
+    record = {
+        "fingerprint": now_fingerprint,
+        "release": current_release(warehouse),
+        "future_quarantined": future_quarantined,
+        "published_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    temporary = warehouse / (RECORD + ".writing")
+    temporary.write_text(json.dumps(record, indent=2) + "\n")
+    os.replace(temporary, warehouse / RECORD)

@@ -1,0 +1,106 @@
+"""The record of the last published run (retention_lib.run_record): what
+makes the next run build and what lets it skip. No dbt: the fingerprint
+and the conditions on small folders; the CLI's skip on a real published
+build is in test_publish.py."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from retention_lib import run_record
+
+ENV = {"DBT_TARGET": "dev", "RETENTION_PG_PORT": "5433", "PATH": "/bin",
+       "RETENTION_WAREHOUSE_DIR": "/a", "DBT_TARGET_PATH": "/t"}
+
+
+@pytest.fixture
+def raw(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "events.csv").write_text("event_id\ne1\n")
+    (folder / "customers.parquet").write_bytes(b"PAR1 rows PAR1")
+    return folder
+
+
+def test_the_fingerprint_moves_with_every_input_and_only_with_inputs(raw):
+    dbt_vars = {"raw_dir": str(raw), "as_of_date": "2025-12-31"}
+    base = run_record.fingerprint(dbt_vars, ENV, {"docs": True})
+    assert run_record.fingerprint(dbt_vars, ENV, {"docs": True}) == base
+    # where things are written and unrelated variables do not count
+    moved = {**ENV, "RETENTION_WAREHOUSE_DIR": "/b", "DBT_TARGET_PATH": "/u",
+             "PATH": "/usr/bin"}
+    assert run_record.fingerprint(dbt_vars, moved, {"docs": True}) == base
+    changes = [
+        (dbt_vars, {**ENV, "DBT_TARGET": "ci"}, {"docs": True}),
+        (dbt_vars, {**ENV, "RETENTION_PG_PORT": "5434"}, {"docs": True}),
+        ({**dbt_vars, "as_of_date": "2025-11-30"}, ENV, {"docs": True}),
+        (dbt_vars, ENV, {"docs": False}),
+    ]
+    for args in changes:
+        assert run_record.fingerprint(*args) != base, args
+    (raw / "events.csv").write_text("event_id\ne2\n")  # same size, new content
+    changed = run_record.fingerprint(dbt_vars, ENV, {"docs": True})
+    assert changed["exports"] != base["exports"]
+    assert changed["project"] == base["project"]
+    (raw / "tickets.csv").write_text("ticket_id\n")
+    assert "tickets.csv" in run_record.fingerprint(dbt_vars, ENV, {})["exports"]
+
+
+def test_a_change_in_the_project_moves_the_fingerprint(raw, tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "models" / "a.sql").write_text("select 1")
+    monkeypatch.setattr(run_record, "PROJECT_DIR", project)
+    dbt_vars = {"raw_dir": str(raw)}
+    base = run_record.fingerprint(dbt_vars, ENV, {})
+    (project / "models" / "a.sql").write_text("select 2")
+    assert run_record.fingerprint(dbt_vars, ENV, {})["project"] != base["project"]
+    (project / "models" / "a.sql").write_text("select 1")
+    assert run_record.fingerprint(dbt_vars, ENV, {}) == base
+    (project / "models" / "__pycache__").mkdir()
+    (project / "models" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
+    assert run_record.fingerprint(dbt_vars, ENV, {}) == base
+
+
+def published_warehouse(folder, release="r1"):
+    (folder / "releases" / release).mkdir(parents=True)
+    (folder / "releases" / release / "retention.duckdb").write_bytes(b"db")
+    link = folder / "current"
+    if link.is_symlink():
+        link.unlink()
+    os.symlink(f"releases/{release}", link)
+    if not (folder / "retention.duckdb").is_symlink():
+        os.symlink("current/retention.duckdb", folder / "retention.duckdb")
+    return folder
+
+
+def test_only_an_equal_fingerprint_of_the_live_release_skips(tmp_path, raw):
+    warehouse = published_warehouse(tmp_path / "warehouse")
+    inputs = run_record.fingerprint({"raw_dir": str(raw)}, ENV, {})
+    assert run_record.unchanged_since(warehouse, inputs) is None  # no record
+    run_record.write(warehouse, inputs, future_quarantined=0)
+    record = run_record.unchanged_since(warehouse, inputs)
+    assert record is not None and record["release"] == "r1"
+    other = {**inputs, "settings": "x"}
+    assert run_record.unchanged_since(warehouse, other) is None
+    # rows quarantined as dated in the future: time alone may change them
+    run_record.write(warehouse, inputs, future_quarantined=3)
+    assert run_record.unchanged_since(warehouse, inputs) is None
+    # another release published since (e.g. by an older version)
+    run_record.write(warehouse, inputs, future_quarantined=0)
+    published_warehouse(warehouse, "r2")
+    assert run_record.unchanged_since(warehouse, inputs) is None
+    # the published file is gone
+    run_record.write(warehouse, inputs, future_quarantined=0)
+    shutil.rmtree(warehouse / "releases" / "r2")
+    assert run_record.unchanged_since(warehouse, inputs) is None
+    # a run that builds forgets the record first: a failed run leaves none
+    published_warehouse(warehouse, "r2")
+    assert run_record.unchanged_since(warehouse, inputs) is not None
+    run_record.forget(warehouse)
+    assert run_record.unchanged_since(warehouse, inputs) is None
+    (warehouse / run_record.RECORD).write_text("{not json")
+    assert run_record.unchanged_since(warehouse, inputs) is None
