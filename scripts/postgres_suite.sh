@@ -5,12 +5,14 @@
 # starts a private cluster on 127.0.0.1 (a non-default port, a temporary
 # directory, password authentication), creates the build role and the
 # read-only `reporter` role, builds the sample with dbt (seeds, models,
-# data tests, unit tests) through the CLI, then runs tests/postgres:
-# equality with the DuckDB marts of `make build-sample` (argument 1: the
-# published DuckDB file), access control, connection errors, bad raw
-# values quarantined as on DuckDB (in a clone of the database), and a
-# build from RAW_DIR files (database retention_files) equal to it. The
-# cluster is stopped and removed on exit, whatever happened.
+# data tests, unit tests) through the CLI from RAW_DIR files written the
+# ways real exports differ (as the Spark suite: the CLI checks them and
+# copies them into schema raw_files), then runs tests/postgres: equality
+# with the DuckDB marts of `make build-sample` (argument 1: the published
+# DuckDB file), the loaded files, bad files refused, access control,
+# connection errors, bad raw values quarantined as on DuckDB (in a clone
+# of the database). The cluster is stopped and removed on exit, whatever
+# happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
@@ -65,14 +67,14 @@ export RETENTION_PG_HOST=127.0.0.1 RETENTION_PG_PORT=$PORT \
     RETENTION_PG_REPORTER_PASSWORD=$REPORTER_PASSWORD \
     RETENTION_DUCKDB_FILE=$DUCKDB_FILE
 began=$(date +%s)
-DBT_TARGET=postgres DBT_TARGET_PATH=target/postgres RAW_DIR= AS_OF= VARS= \
+"$BIN/python" -c "import sys; sys.path.insert(0, 'tests'); \
+import engine_parity; engine_parity.write_varied_exports('$WORK/raw')"
+export RETENTION_PG_RAW_DIR=$WORK/raw
+DBT_TARGET=postgres DBT_TARGET_PATH=target/postgres RAW_DIR="$WORK/raw" AS_OF= VARS= \
     "$BIN/python" -m retention_lib.cli run --no-docs
 # a clone of the built database for the bad-value suite (its own raw schema)
 sql "create database retention_faults template retention owner retention"
 sql "grant connect on database retention_faults to reporter"
-# RAW_DIR on PostgreSQL (tests/postgres/test_postgres_raw_dir.py builds it)
-sql "create database retention_files owner retention"
-sql "grant connect on database retention_files to reporter"
 "$BIN/pytest" -q -p no:cacheprovider tests/postgres
 marts=$(su postgres -c "psql -X -q -t -A -h '$WORK' -p $PORT -U postgres -d retention \
     -c \"select count(*) from information_schema.tables where table_schema = 'marts'\"")

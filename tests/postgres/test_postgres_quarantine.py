@@ -13,6 +13,7 @@ through DuckDB (RAW_DIR) and the two quarantines are compared."""
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -97,8 +98,12 @@ def faults(settings, tmp_path_factory):
     env = runner.dbt_env(tmp_path_factory.mktemp("pg_warehouse"),
                          RETENTION_PG_DATABASE=DATABASE, DBT_TARGET="postgres",
                          DBT_TARGET_PATH=tmp_path_factory.mktemp("pg_target"))
-    dbt(env, "run", *SELECTION, "--vars", json.dumps({
-        "raw_schema": "raw_faults", "as_of_date": "2025-12-31"}))
+    # the DuckDB build of the same files runs meanwhile (its own process)
+    with ThreadPoolExecutor(1) as pool:
+        duckdb_build = pool.submit(duckdb_fault_build, folder, tmp_path_factory)
+        dbt(env, "run", *SELECTION, "--vars", json.dumps({
+            "raw_schema": "raw_faults", "as_of_date": "2025-12-31"}))
+        duckdb_rows, duckdb_order = duckdb_build.result()
     query = QUARANTINE_QUERY
     with connect(clone) as con, con.cursor() as cur:
         cur.execute(query.format("utilities.util_quarantined_rows"))
@@ -114,8 +119,6 @@ def faults(settings, tmp_path_factory):
             (select count(*) from staging.stg_product__events
              where event_name not in ('login'))""")
         user_day_events = cur.fetchone()
-
-    duckdb_rows, duckdb_order = duckdb_fault_build(folder, tmp_path_factory)
     return (postgres, duckdb_rows, postgres_order, duckdb_order, padded,
             user_day_events)
 

@@ -1,11 +1,10 @@
-"""RAW_DIR on PostgreSQL: the CLI checks the files as DuckDB does, copies
-them into schema raw_files, and the marts built from them equal the DuckDB
-build of the seeds, although the files are written the ways real exports
-differ (tests/engine_parity.py write_varied_exports). Bad files are refused
-with DuckDB's one message before anything is loaded; dbt alone, which
-cannot read files on this engine, says to use the CLI.
-
-Builds in database retention_files (made by scripts/postgres_suite.sh)."""
+"""RAW_DIR on PostgreSQL: the suite's build (scripts/postgres_suite.sh)
+is from files written the ways real exports differ (tests/engine_parity.py
+write_varied_exports), which the CLI checked as DuckDB does and copied into
+schema raw_files; its marts equal the DuckDB build of the seeds
+(test_postgres_target.py). Here: the loaded tables, bad files refused with
+DuckDB's one message before anything is loaded, and dbt alone, which
+cannot read files on this engine, saying to use the CLI."""
 
 from __future__ import annotations
 
@@ -13,14 +12,12 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import PROJECT_DIR, connect
-from engine_parity import compare_built_marts, duckdb_marts, write_varied_exports
 from retention_lib import runner
-
-DATABASE = "retention_files"
 
 
 def cli(env: dict, raw_dir, *extra: str) -> subprocess.CompletedProcess:
@@ -33,29 +30,12 @@ def cli(env: dict, raw_dir, *extra: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def built(settings, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("varied")
-    write_varied_exports(folder)
-    env = dict(os.environ, DBT_TARGET="postgres", RETENTION_PG_DATABASE=DATABASE,
+    """The suite's database, the environment of a CLI run on it and the
+    folder it was built from."""
+    env = dict(os.environ, DBT_TARGET="postgres",
                DBT_TARGET_PATH=str(PROJECT_DIR / "target" / "postgres-files"),
                AS_OF="", VARS="")
-    result = cli(env, folder)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "Loaded 17 raw exports" in result.stdout
-    return {**settings, "dbname": DATABASE}, env, folder
-
-
-def marts_of(cur) -> list[str]:
-    cur.execute("""select table_name from information_schema.tables
-                   where table_schema = 'marts' order by 1""")
-    return [row[0] for row in cur.fetchall()]
-
-
-def test_marts_from_files_equal_the_duckdb_build(built):
-    settings, _, _ = built
-    with connect(settings) as con, con.cursor() as cur:
-        marts = marts_of(cur)
-        assert set(marts) == duckdb_marts(os.environ["RETENTION_DUCKDB_FILE"])
-        compare_built_marts(cur, marts, "postgres from RAW_DIR")
+    return settings, env, Path(os.environ["RETENTION_PG_RAW_DIR"])
 
 
 def test_the_files_are_loaded_as_text_with_the_contract_columns(built):

@@ -1,5 +1,7 @@
-"""Every mart on PostgreSQL: equal to DuckDB's, readable by the reporter
-role only where they should be, and a clear error for a bad connection."""
+"""Every mart on PostgreSQL (the suite's build, from RAW_DIR files written
+the ways real exports differ): equal to DuckDB's build of the seeds,
+readable by the reporter role only where they should be, and a clear error
+for a bad connection."""
 
 from __future__ import annotations
 

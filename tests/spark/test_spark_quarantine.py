@@ -6,17 +6,18 @@ validation never depends on a cast error.
 
 Spark tables take no UPDATE or DELETE: the faulty copy of the raw exports
 (schema raw_faults) is made by CREATE TABLE AS with the changes written in,
-then one INSERT per bad row. The validation models are built twice into
-schemas of their own (RETENTION_SPARK_SCHEMA=faults: faults_staging, ...),
-first on the clean exports, then on the faulty ones, so that the run on
-the faults is incremental for the user-day table (partition overwrite);
-the same exports, read back as CSV, run through DuckDB (RAW_DIR) and the
-two quarantines are compared."""
+then one INSERT per bad row. The validation models are built on the faulty
+exports into schemas of their own (RETENTION_SPARK_SCHEMA=faults:
+faults_staging, ...), over a copy of the user-day table the suite's build
+made from the clean exports, so that the run is incremental for it
+(partition overwrite); the same exports, read back as CSV, run through
+DuckDB (RAW_DIR) meanwhile and the two quarantines are compared."""
 
 from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -33,6 +34,7 @@ from engine_parity import (
 from retention_lib import runner
 
 PREFIX = "faults"
+USER_DAYS = f"{PREFIX}_intermediate.int_events_aggregated_to_user_day"
 
 
 def literal(value: str) -> str:
@@ -104,14 +106,29 @@ def faults(cursor, settings, tmp_path_factory):
             for row in cursor.fetchall():
                 handle.write(",".join(csv_field(v) for v in row) + "\n")
 
+    # the user-day table as the suite's build left it from the clean
+    # exports (same data as raw), marked: the run on the faults must find
+    # it and overwrite partitions, not rebuild it (the mark survives)
+    cursor.execute(f"create database if not exists {PREFIX}_intermediate")
+    cursor.execute(f"drop table if exists {USER_DAYS}")
+    cursor.execute(f"""create table {USER_DAYS} using parquet
+                       partitioned by (activity_date)
+                       tblproperties ('retention.test' = 'clean build')
+                       as select *
+                       from intermediate.int_events_aggregated_to_user_day""")
     env = runner.dbt_env(tmp_path_factory.mktemp("spark_warehouse"),
                          DBT_TARGET="spark", RETENTION_SPARK_SCHEMA=PREFIX,
                          DBT_TARGET_PATH=tmp_path_factory.mktemp("spark_target"))
-    for schema in ("raw", "raw_faults"):
+    # the DuckDB build of the same files runs meanwhile (its own process)
+    with ThreadPoolExecutor(1) as pool:
+        duckdb_build = pool.submit(duckdb_fault_build, folder, tmp_path_factory)
         result = runner.run_dbt(["run", *SELECTION, "--vars", json.dumps({
-            "raw_schema": schema, "as_of_date": "2025-12-31"})], env,
+            "raw_schema": "raw_faults", "as_of_date": "2025-12-31"})], env,
             capture=True, timeout=900)
         assert result.returncode == 0, result.stdout[-4000:]
+        duckdb_rows, duckdb_order = duckdb_build.result()
+    cursor.execute(f"show tblproperties {USER_DAYS} ('retention.test')")
+    mark = cursor.fetchall()
     cursor.execute(QUARANTINE_QUERY.format(f"{PREFIX}_utilities.util_quarantined_rows"))
     spark_rows = [tuple(row) for row in cursor.fetchall()]
     cursor.execute(ORDER_QUERY.format(f"{PREFIX}_staging.stg_commerce__orders"))
@@ -125,8 +142,8 @@ def faults(cursor, settings, tmp_path_factory):
         (select count(*) from {PREFIX}_staging.stg_product__events
          where event_name not in ('login'))""")
     user_day_events = cursor.fetchone()
-    duckdb_rows, duckdb_order = duckdb_fault_build(folder, tmp_path_factory)
-    yield spark_rows, duckdb_rows, spark_order, duckdb_order, padded, user_day_events
+    yield (spark_rows, duckdb_rows, spark_order, duckdb_order, padded,
+           user_day_events, mark)
     for schema in ("staging", "intermediate", "utilities", "marts"):
         cursor.execute(f"drop database if exists {PREFIX}_{schema} cascade")
     cursor.execute("drop database if exists raw_faults cascade")
@@ -141,14 +158,16 @@ def test_spark_and_duckdb_quarantine_the_same_rows_the_same_way(faults):
 
 
 def test_incremental_user_days_drop_newly_quarantined_events(faults):
-    """The second run is incremental (the user-day table exists): the
+    """The run is incremental (the user-day table exists, built from the
+    clean exports, and is not replaced: its mark is still there): the
     partitions of the days whose events changed are overwritten."""
     loaded, staged = faults[5]
     assert loaded == staged
+    assert [tuple(row)[-1] for row in faults[6]] == ["clean build"], faults[6]
 
 
 def test_padded_keys_stage_and_offsets_become_utc(faults):
-    _, _, spark_order, duckdb_order, padded, _ = faults
+    _, _, spark_order, duckdb_order, padded, *_ = faults
     assert str(spark_order[1])[:19] == "2025-03-01 08:00:00"
     assert spark_order[0] == duckdb_order[0]
     assert padded is not None and padded[0] == padded[0].strip()
