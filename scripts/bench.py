@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
@@ -46,6 +47,7 @@ from retention_lib.generator import generate  # noqa: E402
 from retention_lib.generator.observe import daily_exports  # noqa: E402
 
 RUNS = ("full", "no new data", "one new day")
+NOT_RUN = float("nan")  # a step the run did not take (printed "-")
 # runs a command and prints the peak resident set of its process tree
 # (the largest of the processes it waited for) on its last stderr line
 PEAK_WRAPPER = ("import resource, subprocess, sys\n"
@@ -69,20 +71,31 @@ def cli_run(raw_dir: Path, warehouse: Path, target: Path) -> dict:
         raise SystemExit(f"make run failed on {raw_dir} (exit {proc.returncode}):\n"
                          + proc.stdout[-3000:] + proc.stderr[-3000:])
     peak_kb = int(re.findall(r"peak_rss_kb=(\d+)", proc.stderr)[-1])
-    results = json.loads((target / "run_results_build.json").read_text())
-    nodes = {r["unique_id"]: r["execution_time"] for r in results["results"]}
+    if "Nothing new since" in proc.stdout:  # skipped: nothing was built
+        results, nodes = {"elapsed_time": NOT_RUN}, {}
+    else:
+        results = json.loads((target / "run_results_build.json").read_text())
+        nodes = {r["unique_id"]: r["execution_time"] for r in results["results"]}
 
     def step(name: str) -> float:
         found = re.findall(rf"{name} took (\d+) s", proc.stdout)
-        return float(found[-1]) if found else float("nan")
+        return float(found[-1]) if found else NOT_RUN
+
+    def total(keep) -> float:
+        return sum(v for k, v in nodes.items() if keep(k)) if nodes else NOT_RUN
 
     return {
         "wall": wall, "peak_mb": peak_kb / 1024, "build": results["elapsed_time"],
-        "tests": sum(v for k, v in nodes.items()
-                     if k.startswith(("test.", "unit_test."))),
-        "load": sum(v for k, v in nodes.items() if "on-run-start" in k),
+        "tests": total(lambda k: k.startswith(("test.", "unit_test."))),
+        "load": total(lambda k: "on-run-start" in k),
         "gates": step("gates"), "publish": step("publish"), "nodes": nodes,
     }
+
+
+def cell(value: float, spec: str, unit: str = "") -> str:
+    """A table cell: the value in format `spec` with its unit, or "-" for a
+    step the run did not take."""
+    return "-" if math.isnan(value) else f"{value:{spec}}{unit}"
 
 
 def event_scan_seconds(raw_dir: Path, repeat: int = 3) -> float:
@@ -190,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             ("data and unit tests (sum)", "tests", "s"),
             ("raw load (on-run-start)", "load", "s"), ("gates", "gates", "s"),
             ("publish", "publish", "s"), ("peak RSS", "peak_mb", "MB")):
-        cells = [f"{med(run, key):,.1f} {unit}" for run in RUNS]
+        cells = [cell(med(run, key), ",.1f", f" {unit}") for run in RUNS]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append("| wall time / full | " + " | ".join(
         f"{med(run, 'wall') / full_wall:.0%}" for run in RUNS) + " |")
@@ -210,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     models = sorted((k for k in measured["full"][0]["nodes"] if k.startswith("model.")),
                     key=lambda k: -node_med("full", k))
     lines += ["| " + k.split(".")[-1] + " | " + " | ".join(
-        f"{node_med(run, k):.2f}" for run in RUNS) + " |" for k in models[: args.top]]
+        cell(node_med(run, k), ".2f") for run in RUNS) + " |"
+        for k in models[: args.top]]
     text = "\n".join(lines)
     print(text)
     if args.markdown:
