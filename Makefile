@@ -106,15 +106,18 @@ generate: $(STAMP)
 	$(BIN)/python -m retention_lib.generator --customers $(CUSTOMERS) \
 		--format parquet --out data/generated/customers_$(CUSTOMERS)
 
-## Benchmark: generate (or reuse) a larger set, build it, print per-model
-## times and peak memory.
+## Benchmark: the CLV fit on 1M simulated customers, then the daily
+## scenario on a generated set (generated once, reused): make run on
+## yesterday's export, again with no new data, then on the next day's
+## export; times, peak memory, slowest models, into docs/BENCHMARKS.md.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_clv.py --markdown docs/BENCHMARKS.md
 	$(BIN)/python scripts/bench.py --customers $(CUSTOMERS) --markdown docs/BENCHMARKS.md
 
 ## The generated set on DuckDB and on a private Spark Thrift Server
-## (models only, full and again): times, ratios, slowest models, written
-## into docs/BENCHMARKS.md. CUSTOMERS as for bench (default 50000).
+## (models only: yesterday's export in full, then the next day's export):
+## times, ratios, slowest models, written into docs/BENCHMARKS.md.
+## CUSTOMERS as for bench (default 50000).
 bench-spark: $(STAMP)
 	BIN=$(BIN) bash scripts/spark_bench.sh $(CUSTOMERS)
 

@@ -2,7 +2,8 @@
 # make bench-spark: the generated set (argument 1: customers, default
 # 50000) built on DuckDB and on a private Spark Thrift Server
 # (scripts/spark_server.sh, driver memory $RETENTION_SPARK_MEMORY, default
-# 8g), models only, full and again; scripts/bench_spark.py prints the
+# 8g), models only, yesterday's export in full then the next day's
+# export (retention_lib.generator.observe); scripts/bench_spark.py prints the
 # table and writes it into docs/BENCHMARKS.md. The server is stopped and
 # its folder removed on exit.
 set -euo pipefail
