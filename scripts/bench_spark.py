@@ -58,7 +58,10 @@ def build(engine: str, raw_dir: Path, warehouse: Path,
     elapsed = time.perf_counter() - began
     if code != 0:
         raise SystemExit(f"the {engine} build failed (exit {code})")
-    results = json.loads((target / "run_results.json").read_text())
+    # the CLI keeps every dbt invocation of its run (two on Spark, around
+    # the lifetime-value fits) in run_results_build.json
+    name = "run_results_build.json" if engine == "spark" else "run_results.json"
+    results = json.loads((target / name).read_text())
     return elapsed, {r["unique_id"]: r["execution_time"]
                      for r in results["results"]}
 

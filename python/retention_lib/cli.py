@@ -287,8 +287,10 @@ def run_on_server(target: str, dbt_vars: dict, env: dict, full_refresh: bool,
     only = (["--exclude-resource-type", "test", "--exclude-resource-type",
              "unit_test"] if models_only else [])
     code = dbt(["build", *vars_arg, *refresh, *only], env)
+    keep_build_results()
     if code == 0:
         code = build_fitted_marts(target, dbt_vars, env, only)
+        keep_build_results(append=True)
     if code != 0:
         print(f"dbt build failed on target {target} (exit {code}).",
               file=sys.stderr)
@@ -372,13 +374,23 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
 
-def keep_build_results() -> None:
+def keep_build_results(append: bool = False) -> None:
     """Keep the build's run_results.json as run_results_build.json: the
     docs step after it writes its own (the per-model times of the last
-    build, which `make bench` reads)."""
-    results = target_path() / "run_results.json"
-    if results.is_file():
-        shutil.copyfile(results, target_path() / "run_results_build.json")
+    run's builds, which the benchmarks read). append: add this dbt
+    invocation's results to the kept ones (a server run builds in two
+    invocations, around the lifetime-value fits)."""
+    results, kept = (target_path() / "run_results.json",
+                     target_path() / "run_results_build.json")
+    if not results.is_file():
+        return
+    if append and kept.is_file():
+        merged, new = json.loads(kept.read_text()), json.loads(results.read_text())
+        merged["results"] += new["results"]
+        merged["elapsed_time"] += new["elapsed_time"]
+        kept.write_text(json.dumps(merged))
+    else:
+        shutil.copyfile(results, kept)
 
 
 def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
