@@ -13,6 +13,12 @@
    0.05 or more, negative at -0.05 or less, else neutral. Not taken from
    VADER: capitals, exclamation marks, degree words, emoticons. #}
 
+{#- A table, not a view: the voice marts, the health alerts and the renewals
+    at risk (through int_customer_negative_topics) and their data tests all
+    read it; as a view each of them matched every comment again (at 50k
+    customers, most of the time of the four largest marts). #}
+{{ config(materialized='table') }}
+
 with
 
 comments as (

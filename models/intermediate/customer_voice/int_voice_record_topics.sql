@@ -4,6 +4,12 @@
    taxonomy), with the topic's kind (pain_point or praise). Records that
    mention no topic have no row. #}
 
+{#- A table, not a view: the voice marts, the health alerts and the renewals
+    at risk (through int_customer_negative_topics) and their data tests all
+    read it; as a view each of them matched every comment again (at 50k
+    customers, most of the time of the four largest marts). #}
+{{ config(materialized='table') }}
+
 with
 
 records as (
