@@ -17,7 +17,8 @@ peak resident memory of the run's processes; then the slowest models with
 their time in each run, and the physical anchor: the event-derived models'
 time against one bare `count(distinct user_id)` over the events file.
 Medians over --repeat runs of the three. With --markdown FILE the tables
-replace the section after the marker there (docs/BENCHMARKS.md).
+replace the section between this script's markers there
+(docs/BENCHMARKS.md).
 
 Usage: python scripts/bench.py --customers 50000 [--repeat 1]
        [--markdown docs/BENCHMARKS.md]
@@ -44,7 +45,7 @@ sys.path.insert(0, str(PROJECT_DIR / "python"))
 from markdown_section import replace_section  # noqa: E402
 from retention_lib import runner  # noqa: E402
 from retention_lib.generator import generate  # noqa: E402
-from retention_lib.generator.observe import daily_exports  # noqa: E402
+from retention_lib.generator.observe import daily_exports, reader  # noqa: E402
 
 RUNS = ("full", "no new data", "one new day")
 NOT_RUN = float("nan")  # a step the run did not take (printed "-")
@@ -102,14 +103,12 @@ def event_scan_seconds(raw_dir: Path, repeat: int = 3) -> float:
     """One bare pass over the events: count(distinct user_id), median."""
     import duckdb  # noqa: PLC0415
 
-    path = next(raw_dir.glob("events.*"))
-    reader = (f"read_parquet('{path}')" if path.suffix == ".parquet"
-              else f"read_csv('{path}', all_varchar = true)")
+    events = reader(next(raw_dir.glob("events.*")))
     times = []
     for _ in range(repeat):
         con = duckdb.connect()
         began = time.perf_counter()
-        con.execute(f"select count(distinct user_id) from {reader}").fetchone()
+        con.execute(f"select count(distinct user_id) from {events}").fetchone()
         times.append(time.perf_counter() - began)
         con.close()
     return statistics.median(times)

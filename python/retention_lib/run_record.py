@@ -3,7 +3,7 @@ costs seconds instead of a full build.
 
 After a run publishes, the CLI writes `last_run.json` in the warehouse: a
 fingerprint of everything the marts depend on (the content of every raw
-export file or seed, the project's code and settings, the dbt vars and
+export file, the project's code, seeds and settings, the dbt vars and
 target) and when it ran. The next run on the same warehouse computes the
 same fingerprint first; when it is equal, and the release the record names
 is still the published one, nothing is rebuilt, gated or published, and
@@ -52,14 +52,15 @@ def _files(path: Path) -> list[Path]:
 
 def fingerprint(dbt_vars: dict, env: dict, outputs: dict) -> dict:
     """{'exports': {file: sha256}, 'project': sha256, 'settings': sha256};
-    `outputs` names what the run writes besides the marts (e.g. docs)."""
+    `outputs` names what the run writes besides the marts (e.g. docs).
+    Without RAW_DIR the exports are the shipped seeds, which the project
+    digest already covers."""
     raw_dir = dbt_vars.get("raw_dir")
-    data_root = Path(raw_dir) if raw_dir else PROJECT_DIR / "seeds"
     exports = {}
-    for path in _files(data_root):
+    for path in _files(Path(raw_dir)) if raw_dir else []:
         digest = hashlib.sha256()
         _digest_file(path, digest)
-        exports[str(path.relative_to(data_root))] = digest.hexdigest()
+        exports[str(path.relative_to(raw_dir))] = digest.hexdigest()
     project = hashlib.sha256()
     for name in PROJECT_INPUTS:
         for path in _files(PROJECT_DIR / name):

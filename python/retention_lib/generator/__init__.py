@@ -26,7 +26,13 @@ import pyarrow.parquet as pq
 
 from retention_lib.contract import EXPORTS
 from retention_lib.generator import billing, commerce, marketing, product, support
-from retention_lib.generator.common import COMMENT_TRUTH_FILE, Chunk, Truth, add_months
+from retention_lib.generator.common import (
+    COMMENT_TRUTH_FILE,
+    TRUTH_FILE,
+    Chunk,
+    Truth,
+    add_months,
+)
 from retention_lib.generator.reference import fx_table
 
 __all__ = ["COMMENT_TRUTH_FILE", "Truth", "generate", "main"]
@@ -96,7 +102,7 @@ def generate(out_dir: str | Path, n_customers: int, seed: int = 42,
         truth, np.random.default_rng([seed, 2]), np.concatenate(all_signups),
         np.concatenate(all_channels), h0, h1))
     writer.close()
-    (Path(out_dir) / "_truth.json").write_text(json.dumps(asdict(truth), indent=2)
+    (Path(out_dir) / TRUTH_FILE).write_text(json.dumps(asdict(truth), indent=2)
                                                + "\n")
     (Path(out_dir) / COMMENT_TRUTH_FILE).write_text("\n".join(
         ["response_id\ttopics\tsentiment\tlanguage\tpersonal_values",

@@ -11,7 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 DAY = 86_400
-# planted topics and sentiment of every survey comment (retention_lib.comments)
+# the generating parameters, and the planted topics and sentiment of every
+# survey comment (retention_lib.comments), beside the data
+TRUTH_FILE = "_truth.json"
 COMMENT_TRUTH_FILE = "_truth_comments.tsv"
 SEGMENTS = np.array(["smb", "mid_market", "enterprise"])
 CHANNELS = np.array(["organic", "paid_search", "paid_social", "partner", "outbound"])

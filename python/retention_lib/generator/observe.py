@@ -29,9 +29,7 @@ from pathlib import Path
 import duckdb
 
 from retention_lib.contract import EXPORTS
-from retention_lib.generator.common import COMMENT_TRUTH_FILE
-
-TRUTH_FILE = "_truth.json"
+from retention_lib.generator.common import COMMENT_TRUTH_FILE, TRUTH_FILE
 
 
 def _upto(column: str) -> str:
@@ -39,8 +37,10 @@ def _upto(column: str) -> str:
     return f"case when {column} < $cut then {column} end as {column}"
 
 
-# export -> select list and condition over the table `t` (other exports by
-# name, already cut); the column order stays the contract's
+# export -> (select list, condition) over full_<export>, the uncut file;
+# a condition may read other exports by name (already cut: the exports are
+# cut in the contract's order); the columns are written in the contract's
+# order
 _RULES: dict[str, tuple[str, str]] = {
     "customers": ("*", "created_at < $cut"),
     "plans": ("*", "true"),
@@ -161,13 +161,14 @@ def latest_event_day(folder: Path) -> dt.date:
     con = duckdb.connect()
     try:
         return con.execute(
-            f"select cast(max(occurred_at) as date) from {_reader(path)}"
+            f"select cast(max(occurred_at) as date) from {reader(path)}"
         ).fetchone()[0]
     finally:
         con.close()
 
 
-def _reader(path: Path) -> str:
+def reader(path: Path) -> str:
+    """DuckDB's reader of an export file, every column as text."""
     quoted = "'" + str(path).replace("'", "''") + "'"
     if path.suffix == ".parquet":
         return f"read_parquet({quoted})"
@@ -194,7 +195,7 @@ def export_before(src: str | Path, dst: str | Path, cut: dt.date | str | None = 
             if path is not None:
                 files[export] = path
                 con.execute(f"create view full_{export} as select * from "
-                            f"{_reader(path)}")
+                            f"{reader(path)}")
         for export in files:
             if export == "subscriptions":
                 continue
@@ -237,7 +238,7 @@ def daily_exports(raw_dir: Path) -> tuple[Path, Path, dt.date]:
     exports = []
     for cut in (new_day, new_day + dt.timedelta(days=1)):
         folder = raw_dir.parent / f"{raw_dir.name}_before_{cut.isoformat()}"
-        if not (folder / "_truth.json").exists():
+        if not (folder / TRUTH_FILE).exists():
             shutil.rmtree(folder, ignore_errors=True)
             export_before(raw_dir, folder, cut)
         exports.append(folder)
