@@ -8,7 +8,7 @@
     select coalesce(staged_days.activity_date, loaded_days.activity_date)
     from (
         select
-            cast(occurred_at as date) as activity_date,
+            event_date as activity_date,
             count(*) as event_count,
             count(distinct user_id) as user_count
         from {{ staged }}
@@ -57,7 +57,7 @@
         {%- endif -%}
         {%- set vanished = run_query(
             "select distinct activity_date from " ~ this
-            ~ " where activity_date not in (select cast(occurred_at as date) from "
+            ~ " where activity_date not in (select event_date from "
             ~ ref('stg_product__events') ~ " where event_name not in ('"
             ~ var('non_qualifying_events') | join("', '") ~ "'))") -%}
         {%- if vanished.rows | length == 0 -%}

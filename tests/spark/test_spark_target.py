@@ -29,6 +29,23 @@ def test_every_mart_equals_its_duckdb_twin(cursor, marts):
     compare_built_marts(cursor, marts, "spark", quote="`")
 
 
+def test_staged_events_are_partitioned_by_event_date(cursor):
+    """One partition per UTC day of the staged events, holding exactly that
+    day's events: the incremental user-day model reads only the partitions
+    of the days it recomputes."""
+    cursor.execute("show partitions staging.stg_product__events")
+    partitions = sorted(row[0] for row in cursor.fetchall())
+    cursor.execute("""select event_date, count(*),
+                             sum(case when cast(occurred_at as date) = event_date
+                                      then 1 else 0 end)
+                      from staging.stg_product__events group by event_date
+                      order by event_date""")
+    days = cursor.fetchall()
+    assert len(days) > 300
+    assert partitions == [f"event_date={day}" for day, _, _ in days]
+    assert all(matching == events for _, events, matching in days)
+
+
 @pytest.mark.parametrize("change", ["closed_port", "unknown_host"])
 def test_bad_connection_is_one_clear_line(change):
     env = dict(os.environ, DBT_TARGET="spark", RAW_DIR="", AS_OF="", VARS="")

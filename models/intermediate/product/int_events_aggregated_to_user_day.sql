@@ -13,7 +13,9 @@
    FULL_REFRESH=1` rebuilds it from scratch. #}
 
 {#- On Spark, parquet tables take no DELETE: the table is partitioned by
-    day and a run overwrites the partitions of the stale days. #}
+    day and a run overwrites the partitions of the stale days, reading only
+    those days' partitions of the staged events (partitioned by
+    event_date). #}
 {{ config(
     materialized='incremental',
     incremental_strategy=(
@@ -59,7 +61,7 @@ aggregated as (
     select
         events.user_id,
         events.customer_id,
-        cast(events.occurred_at as date) as activity_date,
+        events.event_date as activity_date,
         count(*) as event_count,
         count(distinct events.feature_name) as feature_count
 
@@ -67,11 +69,11 @@ aggregated as (
     {%- if is_incremental() and target.type == 'spark' %}
 
     inner join stale_days
-        on cast(events.occurred_at as date) = stale_days.activity_date
+        on events.event_date = stale_days.activity_date
     {%- elif is_incremental() %}
 
     left join loaded_days
-        on cast(events.occurred_at as date) = loaded_days.activity_date
+        on events.event_date = loaded_days.activity_date
 
     where loaded_days.activity_date is null
     {%- endif %}

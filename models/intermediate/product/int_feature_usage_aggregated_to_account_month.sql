@@ -37,7 +37,7 @@ aggregated as (
     from events
 
     inner join as_of
-        on cast(events.occurred_at as date) <= as_of.as_of_date
+        on events.event_date <= as_of.as_of_date
 
     group by 1, 2, 3
 

@@ -1,5 +1,13 @@
 {# Staged `events`: one row per product event. Rows that break the contract
-   are in util_quarantined_rows instead. #}
+   are in util_quarantined_rows instead.
+   On Spark the table is partitioned by event_date (the UTC day of
+   occurred_at): the incremental user-day model reads only the partitions
+   of the days it recomputes. #}
+
+{{ config(
+    partition_by=(['event_date'] if target.type == 'spark' else none),
+    file_format=('parquet' if target.type == 'spark' else none)
+) }}
 
 with
 
@@ -22,7 +30,9 @@ renamed as (
         event_name,
         feature as feature_name,
         ---------- timestamps
-        occurred_at
+        occurred_at,
+        ---------- dates
+        cast(occurred_at as date) as event_date
 
     from validated
 
