@@ -40,7 +40,7 @@ def dbt(env: dict, *args: str) -> None:
 
 def columns(cur, table: str) -> list[str]:
     cur.execute("""select column_name from information_schema.columns
-                   where table_schema = 'raw' and table_name = %s
+                   where table_schema = 'raw_files' and table_name = %s
                    order by ordinal_position""", [table])
     return [row[0] for row in cur.fetchall()]
 
@@ -59,10 +59,10 @@ def faults(settings, tmp_path_factory):
         cur.execute("drop schema if exists raw_faults cascade; "
                     "create schema raw_faults")
         cur.execute("""select table_name from information_schema.tables
-                       where table_schema = 'raw'""")
+                       where table_schema = 'raw_files'""")
         for (table,) in cur.fetchall():
             cur.execute(f"create table raw_faults.{table} as "
-                        f"select * from raw.{table}")
+                        f"select * from raw_files.{table}")
         for export, key, overrides, _, _ in FAULTS:
             names = columns(cur, export)
             values = {**({KEYS[export]: key} if KEYS[export] else {}),
@@ -70,20 +70,20 @@ def faults(settings, tmp_path_factory):
             select = ", ".join(literal(values[c]) if c in values else c
                                for c in names)
             cur.execute(f"insert into raw_faults.{export} select {select} "
-                        f"from raw.{export} order by {names[0]} limit 1")
+                        f"from raw_files.{export} order by {names[0]} limit 1")
         # valid rows written differently: padded keys, a +02:00 offset
         cur.execute(r"""update raw_faults.invoices
                         set customer_id = E'\t' || customer_id || E'\u00a0'
                         where invoice_id = (select min(invoice_id)
-                                            from raw.invoices)""")
+                                            from raw_files.invoices)""")
         cur.execute("""update raw_faults.orders
                        set ordered_at = '2025-03-01T10:00:00+02:00'
-                       where order_id = (select min(order_id) from raw.orders)""")
+                       where order_id = (select min(order_id) from raw_files.orders)""")
         # events the built user-day table counted, now orphans: the
         # incremental run must drop them although they are months old
         cur.execute(f"""update raw_faults.events set user_id = 'usr_gone'
                         where event_id in (
-                            select event_id from raw.events
+                            select event_id from raw_files.events
                             where event_name != 'login'
                             order by occurred_at limit {ORPHANED_EVENTS})""")
         # the same exports as files, for the DuckDB build
@@ -111,7 +111,7 @@ def faults(settings, tmp_path_factory):
         cur.execute(ORDER_QUERY.format("staging.stg_commerce__orders"))
         postgres_order = cur.fetchone()
         cur.execute("select customer_id from staging.stg_billing__invoices "
-                    "where invoice_id = (select min(invoice_id) from raw.invoices)")
+                    "where invoice_id = (select min(invoice_id) from raw_files.invoices)")
         padded = cur.fetchone()
         cur.execute("""select
             (select sum(event_count)

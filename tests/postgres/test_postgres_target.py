@@ -44,7 +44,7 @@ def test_reporter_reads_marts_only_and_writes_nothing(settings):
             cur.execute("select count(*) from marts.fct_retention_kpis_monthly")
             assert cur.fetchone()[0] > 0
             refused = [
-                "select * from raw.customers limit 1",
+                "select * from raw_files.customers limit 1",
                 "select * from staging.stg_billing__customers limit 1",
                 "select * from intermediate.int_invoice_lines_normalized limit 1",
                 "select * from utilities.util_quarantined_rows limit 1",
