@@ -69,11 +69,16 @@
     case when {{ expression }} < -700 then 0 else exp({{ expression }}) end
 {%- endmacro %}
 
-{#- One row per fit of a model in clv_model_parameters (its segment), with
-    one column per parameter: clv_fit_parameters('sbg', ['alpha', 'beta']). -#}
+{#- One row per identified fit of a model in clv_model_parameters (its
+    segment, scope, contract length and cohort), with one column per
+    parameter: clv_fit_parameters('sbg', ['alpha', 'beta']). Fits that
+    failed or are not identified score nobody, so they are not here. -#}
 {% macro clv_fit_parameters(model_name, parameter_names) -%}
     select
         segment,
+        fit_scope,
+        contract_months,
+        cohort_month,
         {%- for name in parameter_names %}
         max(case when parameter = '{{ name }}' then value end) as {{ name }}
         {{- ',' if not loop.last }}
@@ -81,7 +86,7 @@
 
     from {{ ref('clv_model_parameters') }}
 
-    where model = '{{ model_name }}'
+    where model = '{{ model_name }}' and is_identified
 
-    group by segment
+    group by segment, fit_scope, contract_months, cohort_month
 {%- endmacro %}

@@ -20,7 +20,7 @@
     dbt.dateadd (innermost first). -#}
 {% macro validate_source(system, export, parents=[]) -%}
     {%- set relation = source(system, export) -%}
-    {%- if retention.sample_data_enabled() -%}
+    {%- if retention.sample_seeds_loaded() -%}
         {#- the shipped sample seed is built before the export is read -#}
         {%- do ref(export) -%}
     {%- endif -%}

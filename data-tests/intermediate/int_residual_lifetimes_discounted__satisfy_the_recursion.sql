@@ -1,8 +1,9 @@
 {# The discounted residual lifetimes, summed as one suffix sum per fit,
-   obey the recursion that defines them: a customer in period n pays the
-   next period with probability s_n = (beta + n - 1) / (alpha + beta + n -
-   1) and is then in period n + 1, a month later:
-   DERL(n) = s_n (1 + DERL(n + 1) / (1 + monthly discount)).
+   obey the recursion that defines them: a customer in period n of a
+   contract of L months pays the next period (L months) with probability
+   s_n = (beta + n - 1) / (alpha + beta + n - 1) and is then in period
+   n + 1, L months later; in months:
+   DERL(n) = s_n (L + DERL(n + 1) / (1 + monthly discount)^L).
    A wrong term, a wrong sign or a sum stopped too early breaks it. #}
 
 {{ config(enabled=target.type == 'duckdb'
@@ -34,9 +35,13 @@ checked as (
         (parameters.beta + residual.period - 1)
         / (parameters.alpha + parameters.beta + residual.period - 1)
         * (
-            1 + next_period.discounted_expected_residual_lifetime_months
-            / (1 + {{ double_literal(settings.monthly_discount) }}))
-            as recursed
+            residual.contract_months
+            + next_period.discounted_expected_residual_lifetime_months
+            / power(
+                1 + {{ double_literal(settings.monthly_discount) }},
+                residual.contract_months
+            )
+        ) as recursed
 
     from residual
 

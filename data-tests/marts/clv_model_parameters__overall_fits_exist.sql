@@ -1,9 +1,11 @@
-{# Every lifetime-value model that has data to fit has an overall fit: a
-   BG/NBD and a Gamma-Gamma fit when customers have orders, an sBG fit
-   when customers have paid. A fit can fail on real data (say, every
-   customer of a short history has churned, so the heterogeneity is not
-   identified); the marts are still published, with NULL values for the
-   model, and this warning names it. #}
+{# Every lifetime-value model that has data to fit has an identified fit
+   covering all its customers: a BG/NBD and a Gamma-Gamma overall fit when
+   customers have orders, an sBG fit for each contract length customers
+   have paid on. A fit can fail or stay unidentified on real data (say,
+   every customer of a short history has churned, or annual contracts
+   have renewed once): the marts are still published, the customers it
+   would have scored have NULL values with the reason, and this warning
+   names the fit. #}
 
 {{ config(severity='warn',
     enabled=target.type == 'duckdb'
@@ -11,17 +13,23 @@
 
 with
 
-parameters as (
+covering as (
 
-    select * from {{ ref('clv_model_parameters') }}
+    select distinct
+        model,
+        coalesce(contract_months, 0) as contract_months
 
-    where segment = 'overall'
+    from {{ ref('clv_model_parameters') }}
+
+    where is_identified and fit_scope in ('overall', 'contract')
 
 ),
 
 needed as (
 
-    select 'bgnbd' as model_name
+    select
+        'bgnbd' as model_name,
+        0 as contract_months
 
     from {{ ref('int_orders_summarized_to_customer') }}
 
@@ -29,7 +37,9 @@ needed as (
 
     union
 
-    select 'gamma_gamma' as model_name
+    select
+        'gamma_gamma' as model_name,
+        0 as contract_months
 
     from {{ ref('int_orders_summarized_to_customer') }}
 
@@ -37,24 +47,30 @@ needed as (
 
     union
 
-    select 'sbg' as model_name
+    select
+        'sbg' as model_name,
+        contract_months
 
-    from {{ ref('fct_customer_mrr_monthly') }}
+    from {{ ref('int_subscription_lifetimes_summarized_to_customer') }}
 
-    where is_complete_period
+    where contract_months is not null
 
 ),
 
 missing as (
 
-    select needed.model_name
+    select
+        needed.model_name,
+        needed.contract_months
 
     from needed
 
-    left join parameters
-        on needed.model_name = parameters.model
+    left join covering
+        on
+            needed.model_name = covering.model
+            and needed.contract_months = covering.contract_months
 
-    where parameters.model is null
+    where covering.model is null
 
 )
 

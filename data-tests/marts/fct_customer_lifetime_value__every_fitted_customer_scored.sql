@@ -1,8 +1,11 @@
-{# Every customer a fit covers has its values: an order customer whose
-   BG/NBD fit (its segment's or overall) exists has P(alive) and expected
-   purchases; with a Gamma-Gamma fit, an expected order value (without a
-   repeat purchase: when the population mean exists, q > 1); a paying
-   subscription customer whose sBG fit exists has its residual lifetimes.
+{# Every customer an identified fit covers has its values: an order
+   customer whose BG/NBD fit (its segment's or overall) is identified has
+   P(alive) and expected purchases; with an identified Gamma-Gamma fit, an
+   expected order value (without a repeat purchase: when the population
+   mean exists, q > 1); a paying subscription customer whose sBG fit (its
+   contract length and cohort's, or its contract length's) is identified
+   has its residual lifetimes. And no value comes from a fit that is not
+   identified.
    A scoring table that misses a period or a segment leaves a NULL that
    no range test sees. #}
 
@@ -25,6 +28,8 @@ fits as (
         max(case when parameter = 'q' then value end) as q
 
     from {{ ref('clv_model_parameters') }}
+
+    where is_identified
 
     group by model, segment
 
@@ -85,6 +90,31 @@ subscription_gaps as (
         clv.is_paying_now
         and clv.discounted_expected_residual_lifetime_months is null
 
+),
+
+-- a segment named on a customer must be an identified fit
+unidentified as (
+
+    select
+        clv.customer_id,
+        'scored by a fit that is not identified' as problem
+
+    from clv
+
+    left join fits as bgnbd
+        on
+            bgnbd.model = 'bgnbd'
+            and clv.order_model_segment = bgnbd.segment
+
+    left join fits as sbg
+        on
+            sbg.model = 'sbg'
+            and clv.subscription_model_segment = sbg.segment
+
+    where
+        (clv.order_model_segment is not null and bgnbd.segment is null)
+        or (clv.subscription_model_segment is not null and sbg.segment is null)
+
 )
 
 select * from order_gaps
@@ -92,3 +122,7 @@ select * from order_gaps
 union all
 
 select * from subscription_gaps
+
+union all
+
+select * from unidentified

@@ -10,18 +10,19 @@ is in retention_lib.clv.
 
 Conventions (docs/metrics.md section 6, docs/DECISIONS.md):
 - Orders (non-contractual): BG/NBD + Gamma-Gamma, overall and per segment,
-  in the time unit `day` or `week`. A segment whose fit fails (too few
-  repeat buyers) uses the overall parameters; the row says which.
-- Subscriptions (contractual): sBG on monthly logo survival of each
-  customer's first paying spell (cohort = first paying month; a churn is
-  the first month whose end finds the customer not paying; complete months
-  only), overall and per cohort. A cohort whose fit fails (no churn yet, or
-  no survivor) uses the overall parameters.
-- A segment's or cohort's fit is published and used only when every
-  standard error is below its estimate; the overall fit whenever it
-  converges. A fit that fails leaves no rows, NULL values for the customers
-  it would have scored, and a warning (test
-  clv_model_parameters__overall_fits_exist).
+  in the time unit `day` or `week`.
+- Subscriptions (contractual): sBG on the logo survival of each customer's
+  first paying spell, counted in renewal periods of the customer's own
+  contract length (contract_months: 1, 3, 12, ...; an annual contract can
+  only churn at a 12-month boundary): one fit per contract length over
+  all its customers and one per contract length and cohort (cohort =
+  first paying month). Contract lengths are never pooled.
+- Every fit is published, with fit_status (converged or failed),
+  is_identified (converged and every standard error below its estimate)
+  and status_reason. Only identified fits score: a customer is scored by
+  the finest identified fit that covers it (its segment's or cohort's,
+  else the overall or contract-length one), otherwise its values are NULL
+  and the reason is in a column. Each fit fails alone.
 """
 
 from __future__ import annotations
@@ -33,7 +34,30 @@ from retention_lib import clv
 
 DAYS_PER_MONTH = 365.25 / 12
 PARAMETER_COLUMNS = ["model", "segment", "parameter", "value", "standard_error",
-                     "log_likelihood", "n_customers", "time_unit", "as_of_date"]
+                     "log_likelihood", "n_customers", "time_unit", "as_of_date",
+                     "fit_scope", "contract_months", "cohort_month",
+                     "fit_status", "is_identified", "status_reason"]
+# each model's parameters, in the order the fits return them
+MODEL_PARAMETERS = {"bgnbd": ["r", "alpha", "a", "b"],
+                    "gamma_gamma": ["p", "q", "gamma"],
+                    "sbg": ["alpha", "beta"]}
+LIFETIME_COLUMNS = ["customer_id", "cohort_month", "periods", "churned",
+                    "is_paying_now", "current_mrr", "current_renewals",
+                    "contract_months", "contract_periods",
+                    "current_contract_renewals"]
+
+
+def sbg_segment(contract_months: int, cohort: str | None = None) -> str:
+    """The segment of an sBG fit: '1-month' for every customer on a 1-month
+    contract, '12-month 2024-03-01' for the annual contracts of one
+    cohort."""
+    name = f"{int(contract_months)}-month"
+    return name if cohort is None else f"{name} {cohort}"
+
+
+def sbg_time_unit(contract_months: int) -> str:
+    """The renewal period of an sBG fit: 'month', or '3 months', ..."""
+    return "month" if int(contract_months) == 1 else f"{int(contract_months)} months"
 
 
 def time_units_per_day(time_unit: str) -> float:
@@ -44,7 +68,8 @@ def time_units_per_day(time_unit: str) -> float:
     raise ValueError(f"var clv_time_unit must be 'day' or 'week', got {time_unit!r}")
 
 
-def subscription_lifetimes(customer_months: pd.DataFrame) -> pd.DataFrame:
+def subscription_lifetimes(customer_months: pd.DataFrame,
+                           contracts: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per subscription customer: cohort, periods, churned, MRR.
 
     The reference implementation of the SQL model
@@ -53,19 +78,23 @@ def subscription_lifetimes(customer_months: pd.DataFrame) -> pd.DataFrame:
 
     customer_months: fct_customer_mrr_monthly (customer_id, date_month,
     cohort_month, months_since_start, is_paying, mrr, paying_tenure_months,
-    is_complete_period).
+    is_complete_period). contracts: (customer_id, contract_months), the
+    billing period of the plan of each customer's first paid service
+    (the SQL model reads it from the invoice lines); missing: NULL.
     For the sBG fit (first paying spell, complete months): periods = the
     month index k of the first month ending unpaid (churned) or of the last
-    complete month (censored, still paying then).
+    complete month (censored, still paying then); in the contract's own
+    renewal periods of L months, contract_periods = ceil(k / L) (churned:
+    the period it did not renew after) or floor(k / L) (censored: renewals
+    made so far).
     For scoring (the latest month, at as_of_date): is_paying_now,
-    current_mrr and current_renewals = unbroken paying months - 1 (a
-    reactivated customer is scored on its current spell).
+    current_mrr, current_renewals = unbroken paying months - 1 and
+    current_contract_renewals = floor(current_renewals / L) (a reactivated
+    customer is scored on its current spell).
     """
     months = customer_months[customer_months["is_complete_period"]]
-    columns = ["customer_id", "cohort_month", "periods", "churned",
-               "is_paying_now", "current_mrr", "current_renewals"]
     if months.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=LIFETIME_COLUMNS)
     months = months.sort_values(["customer_id", "months_since_start"])
     first_unpaid = (months[~months["is_paying"]]
                     .groupby("customer_id")["months_since_start"].min())
@@ -86,37 +115,73 @@ def subscription_lifetimes(customer_months: pd.DataFrame) -> pd.DataFrame:
         out["is_paying_now"],
         out["paying_tenure_months"].fillna(1).astype(float) - 1, np.nan)
     out = out.reset_index()
+    if contracts is None or contracts.empty:
+        out["contract_months"] = np.nan
+    else:
+        out = out.merge(contracts[["customer_id", "contract_months"]],
+                        on="customer_id", how="left")
+    length = pd.to_numeric(out["contract_months"]).astype(float)
+    periods = out["periods"].astype(float)
+    out["contract_periods"] = pd.array(np.where(
+        out["churned"], np.ceil(periods / length), np.floor(periods / length)),
+        dtype="Float64").astype("Int64")
+    out["current_contract_renewals"] = pd.array(
+        np.floor(out["current_renewals"].astype(float) / length),
+        dtype="Float64").astype("Int64")
+    out["contract_months"] = pd.array(length, dtype="Float64").astype("Int64")
     out["periods"] = out["periods"].astype(int)
-    return out[columns]
+    return out[LIFETIME_COLUMNS]
 
 
 MAX_RELATIVE_STANDARD_ERROR = 1.0
 # what a fit that does not converge or cannot be identified raises
 FIT_FAILURES = (clv.FitError, ValueError, FloatingPointError)
 # the order models, fitted one by one on a segment's _order_inputs
-ORDER_FITS = (
-    lambda group: clv.fit_bgnbd(group["x"], group["t_x"], group["T"]),
-    lambda group: clv.fit_gamma_gamma(
+ORDER_FITS = {
+    "bgnbd": lambda group: clv.fit_bgnbd(group["x"], group["t_x"], group["T"]),
+    "gamma_gamma": lambda group: clv.fit_gamma_gamma(
         group["x"], group["repeat_mean_value"].fillna(0).astype(float)),
-)
+}
 
 
-def _identified(fit: clv.Fit) -> bool:
-    """A segment's fit is used only when every parameter is pinned down:
-    standard error below the estimate. Small segments otherwise converge to
-    boundary solutions (a parameter running off to 1e6) that are numbers,
-    not estimates."""
-    return all(fit.standard_errors[name] < MAX_RELATIVE_STANDARD_ERROR * value
-               for name, value in fit.params.items())
+def unidentified_parameters(fit: clv.Fit) -> list[str]:
+    """The parameters a fit does not pin down: standard error not below
+    the estimate (MAX_RELATIVE_STANDARD_ERROR). Small data otherwise
+    converges to boundary solutions (a parameter running off to 1e6) that
+    are numbers, not estimates. A fit is identified when this is empty."""
+    return [name for name, value in fit.params.items()
+            if not fit.standard_errors[name]
+            < MAX_RELATIVE_STANDARD_ERROR * value]
 
 
-def _parameter_rows(fit: clv.Fit, segment: str, time_unit: str,
-                    as_of_date) -> list[dict]:
-    return [{"model": fit.model, "segment": segment, "parameter": name,
-             "value": value, "standard_error": fit.standard_errors[name],
+def _fit_rows(model: str, attempt, n_customers: int, segment: str,
+              time_unit: str, as_of_date, fit_scope: str,
+              contract_months=None, cohort_month=None) -> list[dict]:
+    """One row per parameter of one fit, whatever happened to it: the
+    estimates of a converged fit (identified or not), or NULL values and
+    the reason of a failed one. Each fit fails alone."""
+    where = {"model": model, "segment": segment, "time_unit": time_unit,
+             "as_of_date": as_of_date, "fit_scope": fit_scope,
+             "contract_months": contract_months, "cohort_month": cohort_month}
+    try:
+        fit = attempt()
+    except FIT_FAILURES as error:
+        reason = " ".join(str(error).split())[:300]
+        return [{**where, "parameter": name, "value": None,
+                 "standard_error": None, "log_likelihood": None,
+                 "n_customers": int(n_customers), "fit_status": "failed",
+                 "is_identified": False, "status_reason": reason}
+                for name in MODEL_PARAMETERS[model]]
+    loose = unidentified_parameters(fit)
+    reason = ("standard error not below the estimate: " + ", ".join(
+        f"{name} {fit.params[name]:.4g} (standard error "
+        f"{fit.standard_errors[name]:.4g})" for name in loose)) if loose else None
+    return [{**where, "parameter": name, "value": value,
+             "standard_error": fit.standard_errors[name],
              "log_likelihood": fit.log_likelihood,
              "n_customers": int(round(fit.n_observations)),
-             "time_unit": time_unit, "as_of_date": as_of_date}
+             "fit_status": "converged", "is_identified": not loose,
+             "status_reason": reason}
             for name, value in fit.params.items()]
 
 
@@ -131,44 +196,48 @@ def _order_inputs(orders: pd.DataFrame, time_unit: str) -> pd.DataFrame:
 
 def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
                    time_unit: str, as_of_date) -> pd.DataFrame:
-    """Every fit that succeeds, in the clv_model_parameters layout.
+    """Every fit, in the clv_model_parameters layout.
 
     orders: int_orders_summarized_to_customer joined with the customer's
-    segment; lifetimes: subscription_lifetimes(...). A fit that fails (for
-    example, no survivor or no churn yet in the data) is left out: its
-    customers are scored with the overall parameters, or get NULL values
-    when the overall fit itself failed; the data test
-    clv_model_parameters__overall_fits_exist then warns, naming the model.
+    segment; lifetimes: subscription_lifetimes(...). BG/NBD and
+    Gamma-Gamma overall and per segment; sBG per contract length and per
+    contract length and cohort, on the contract's renewal periods. A fit
+    that fails (for example, no survivor or no churn yet in a cohort) has
+    its rows with NULL values, fit_status failed and the reason; one that
+    converges without pinning its parameters down has is_identified false.
+    Neither scores anybody (customer_values). The data test
+    clv_model_parameters__overall_fits_exist warns when an overall or
+    contract-length fit is not identified, naming it.
     """
     rows: list[dict] = []
     data = _order_inputs(orders, time_unit)
     data = data[data["T"] > 0]
     if not data.empty:
-        groups = [("overall", data)] + [
-            (str(name), group) for name, group in data.groupby("segment")]
-        for segment, group in groups:
-            # each fit stands alone: one that fails never removes another's
-            # rows (a Gamma-Gamma failure keeps the BG/NBD parameters)
-            for fit_model in ORDER_FITS:
-                try:
-                    fit = fit_model(group)
-                except FIT_FAILURES:
-                    continue
-                if segment != "overall" and not _identified(fit):
-                    continue
-                rows += _parameter_rows(fit, segment, time_unit, as_of_date)
-    if not lifetimes.empty:
-        groups = [("overall", lifetimes)] + [
-            (pd.Timestamp(name).strftime("%Y-%m-%d"), group)
-            for name, group in lifetimes.groupby("cohort_month")]
-        for segment, group in groups:
-            try:
-                fit = clv.fit_sbg(group["periods"], group["churned"])
-            except FIT_FAILURES:
-                continue
-            if segment != "overall" and not _identified(fit):
-                continue
-            rows += _parameter_rows(fit, segment, "month", as_of_date)
+        groups = [("overall", "overall", data)] + [
+            (str(name), "segment", group)
+            for name, group in data.groupby("segment")]
+        for segment, scope, group in groups:
+            for model, fit_model in ORDER_FITS.items():
+                # Gamma-Gamma is fitted on the repeat buyers only
+                n = len(group) if model == "bgnbd" else int(
+                    (group["x"] > 0).sum())
+                rows += _fit_rows(model, lambda g=group, f=fit_model: f(g), n,
+                                  segment, time_unit, as_of_date, scope)
+    fitted = lifetimes[lifetimes["contract_months"].notna()] if not \
+        lifetimes.empty else lifetimes
+    for length, contract in (fitted.groupby("contract_months")
+                             if not fitted.empty else []):
+        length = int(length)
+        groups = [(sbg_segment(length), "contract", None, contract)] + [
+            (sbg_segment(length, cohort := pd.Timestamp(name).strftime(
+                "%Y-%m-%d")), "contract_cohort", cohort, group)
+            for name, group in contract.groupby("cohort_month")]
+        for segment, scope, cohort, group in groups:
+            rows += _fit_rows(
+                "sbg", lambda g=group: clv.fit_sbg(
+                    g["contract_periods"].astype(int), g["churned"]),
+                len(group), segment, sbg_time_unit(length), as_of_date, scope,
+                length, None if cohort is None else pd.Timestamp(cohort).date())
     return pd.DataFrame(rows, columns=PARAMETER_COLUMNS)
 
 
@@ -198,58 +267,105 @@ def fit_from_inputs(orders: pd.DataFrame, customers: pd.DataFrame,
     lifetimes = lifetimes.sort_values("customer_id", kind="stable",
                                       ignore_index=True)
     lifetimes["periods"] = pd.to_numeric(lifetimes["periods"]).astype(int)
+    for column in ("contract_months", "contract_periods"):
+        lifetimes[column] = pd.to_numeric(lifetimes[column]).astype("Int64")
     lifetimes["churned"] = lifetimes["churned"].astype(bool)
     return fit_parameters(orders, lifetimes, time_unit,
                           pd.Timestamp(as_of_date).date())
 
 
+def _plain(value):
+    """A fit's cell as plain text-castable value; None for a missing one."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) \
+            or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if hasattr(value, "strftime"):
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    return value
+
+
 def fitted_rows(parameters: pd.DataFrame) -> list[list]:
-    """The fits as plain values (text, floats, ints, 'YYYY-MM-DD'): what the
-    CLI hands to clv_model_parameters.sql in var clv_fitted_parameters."""
-    return [[str(row.model), str(row.segment), str(row.parameter),
-             float(row.value), float(row.standard_error),
-             float(row.log_likelihood), int(row.n_customers),
-             str(row.time_unit), pd.Timestamp(row.as_of_date).strftime("%Y-%m-%d")]
-            for row in parameters.itertuples(index=False)]
+    """The fits as plain values (text, floats, ints, 'YYYY-MM-DD', 'true'
+    or 'false', None for NULL), in PARAMETER_COLUMNS order: what the CLI
+    hands to clv_model_parameters.sql in var clv_fitted_parameters."""
+    return [[_plain(row[column]) for column in PARAMETER_COLUMNS]
+            for _, row in parameters[PARAMETER_COLUMNS].iterrows()]
 
 
-def _params_by_segment(parameters: pd.DataFrame, model: str,
-                       names: list[str]) -> dict[str, tuple]:
-    chosen = parameters[parameters["model"] == model]
-    out = {}
+def _identified_fits(parameters: pd.DataFrame, model: str,
+                     names: list[str]) -> pd.DataFrame:
+    """One row per identified fit of `model`: segment, fit_scope,
+    contract_months, cohort_month (text YYYY-MM-DD) and one column per
+    parameter. Failed and unidentified fits score nobody."""
+    chosen = parameters[(parameters["model"] == model)
+                        & parameters["is_identified"].astype(bool)]
+    rows = []
     for segment, group in chosen.groupby("segment"):
+        first = group.iloc[0]
         values = group.set_index("parameter")["value"]
-        out[str(segment)] = tuple(float(values[name]) for name in names)
-    return out
+        cohort = first["cohort_month"]
+        rows.append({
+            "segment": str(segment), "fit_scope": first["fit_scope"],
+            "contract_months": (None if pd.isna(first["contract_months"])
+                                else int(first["contract_months"])),
+            "cohort_month": (None if cohort is None or pd.isna(cohort)
+                             else pd.Timestamp(cohort).strftime("%Y-%m-%d")),
+            **{name: float(values[name]) for name in names}})
+    return pd.DataFrame(rows, columns=["segment", "fit_scope", "contract_months",
+                                       "cohort_month", *names])
+
+
+def _finest_order_fit(fits: pd.DataFrame, segments: pd.Series) -> np.ndarray:
+    """Each customer's segment when its segment has an identified fit, else
+    'overall' when the overall fit is identified, else None."""
+    own = set(fits.loc[fits["fit_scope"] == "segment", "segment"])
+    overall = "overall" if (fits["fit_scope"] == "overall").any() else None
+    return np.array([segment if segment in own else overall
+                     for segment in segments], dtype=object)
+
+
+ORDER_REASONS = {
+    "bgnbd": "no identified BG/NBD fit (segment or overall)",
+    "gamma_gamma": "no identified Gamma-Gamma fit (segment or overall)",
+    "no_mean": "no repeat purchase and no Gamma-Gamma population mean (q <= 1)",
+}
 
 
 def customer_values(customers: pd.DataFrame, orders: pd.DataFrame,
                     lifetimes: pd.DataFrame, parameters: pd.DataFrame, *,
                     time_unit: str, horizon_months: int, discount_rate: float,
                     gross_margin: float) -> pd.DataFrame:
-    """One row per customer with order and subscription lifetime values."""
+    """One row per customer with order and subscription lifetime values,
+    each from the finest identified fit that covers the customer (NULL
+    and a reason when none does)."""
     monthly_discount = (1 + discount_rate) ** (1 / 12) - 1
     out = customers[["customer_id", "segment"]].copy()
     out["segment"] = out["segment"].fillna("unknown")
 
-    bgnbd = _params_by_segment(parameters, "bgnbd", ["r", "alpha", "a", "b"])
-    spend = _params_by_segment(parameters, "gamma_gamma", ["p", "q", "gamma"])
+    bgnbd_fits = _identified_fits(parameters, "bgnbd", ["r", "alpha", "a", "b"])
+    spend_fits = _identified_fits(parameters, "gamma_gamma", ["p", "q", "gamma"])
+    bgnbd = {row.segment: (row.r, row.alpha, row.a, row.b)
+             for row in bgnbd_fits.itertuples()}
+    spend = {row.segment: (row.p, row.q, row.gamma)
+             for row in spend_fits.itertuples()}
     data = _order_inputs(orders, time_unit).drop(columns=["segment"],
                                                  errors="ignore")
     data = data.merge(out, on="customer_id", how="left")
-    data["order_model_segment"] = np.where(data["segment"].isin(bgnbd.keys()),
-                                           data["segment"], "overall")
-    # the spend model's own finest fit: a segment's Gamma-Gamma may be
-    # missing where its BG/NBD is not, and the other way round
-    data["spend_model_segment"] = np.where(data["segment"].isin(spend.keys()),
-                                           data["segment"], "overall")
+    # each model's own finest fit: a segment's Gamma-Gamma may be
+    # identified where its BG/NBD is not, and the other way round
+    data["order_model_segment"] = _finest_order_fit(bgnbd_fits, data["segment"])
+    data["spend_model_segment"] = _finest_order_fit(spend_fits, data["segment"])
     per_month = DAYS_PER_MONTH * time_units_per_day(time_unit)
     for column in ("probability_alive", "expected_purchases",
                    "discounted_purchases", "expected_order_value"):
         data[column] = np.nan
     for segment, group in data.groupby("order_model_segment"):
-        if segment not in bgnbd:
-            continue
         params = bgnbd[segment]
         idx = group.index
         x, t_x, age = group["x"], group["t_x"], group["T"]
@@ -264,40 +380,58 @@ def customer_values(customers: pd.DataFrame, orders: pd.DataFrame,
         data.loc[idx, "expected_purchases"] = cumulative[:, -1]
         data.loc[idx, "discounted_purchases"] = monthly @ discount
     for segment, group in data.groupby("spend_model_segment"):
-        if segment not in spend:
-            continue
         data.loc[group.index, "expected_order_value"] = \
             clv.gamma_gamma_expected_value(
                 spend[segment], group["x"],
                 group["repeat_mean_value"].fillna(0).astype(float))
     data["order_clv"] = (data["discounted_purchases"]
                          * data["expected_order_value"] * gross_margin)
+    data["order_clv_unscored_reason"] = np.select(
+        [data["order_clv"].notna(), data["order_model_segment"].isna(),
+         data["spend_model_segment"].isna(),
+         data["expected_order_value"].isna()],
+        [None, ORDER_REASONS["bgnbd"], ORDER_REASONS["gamma_gamma"],
+         ORDER_REASONS["no_mean"]], default=None)
     out = out.merge(data[["customer_id", "order_model_segment",
                           "probability_alive", "expected_purchases",
-                          "expected_order_value", "order_clv"]],
+                          "expected_order_value", "order_clv",
+                          "order_clv_unscored_reason"]],
                     on="customer_id", how="left")
 
-    sbg = _params_by_segment(parameters, "sbg", ["alpha", "beta"])
+    sbg_fits = _identified_fits(parameters, "sbg", ["alpha", "beta"])
+    by_contract = {row.contract_months: row for row in sbg_fits.itertuples()
+                   if row.fit_scope == "contract"}
+    by_cohort = {(row.contract_months, row.cohort_month): row
+                 for row in sbg_fits.itertuples()
+                 if row.fit_scope == "contract_cohort"}
     subs = lifetimes.copy()
     subs["cohort_key"] = pd.to_datetime(subs["cohort_month"]).dt.strftime(
         "%Y-%m-%d")
-    subs["subscription_model_segment"] = np.where(
-        subs["cohort_key"].isin(sbg.keys()), subs["cohort_key"], "overall")
+    length = pd.to_numeric(subs["contract_months"]).astype("Float64")
+    chosen = [
+        None if pd.isna(months) else
+        by_cohort.get((int(months), cohort), by_contract.get(int(months)))
+        for months, cohort in zip(length, subs["cohort_key"], strict=True)]
+    subs["subscription_model_segment"] = [
+        None if fit is None else fit.segment for fit in chosen]
     for column in ("expected_remaining_lifetime_months",
                    "discounted_expected_residual_lifetime_months",
                    "subscription_clv"):
         subs[column] = np.nan
     for segment, group in subs.groupby("subscription_model_segment"):
-        if segment not in sbg:
-            continue
-        alpha, beta = sbg[segment]
-        alive = group["is_paying_now"]
+        fit = next(f for f in chosen if f is not None and f.segment == segment)
+        months = fit.contract_months
+        # the discount rate per contract period of `months` months
+        period_discount = (1 + monthly_discount) ** months - 1
+        alive = group["is_paying_now"].astype(bool)
         idx = group.index[alive]
-        renewals = group.loc[alive, "current_renewals"].to_numpy(dtype=float)
-        derl = clv.sbg_discounted_expected_residual_lifetime(
-            alpha, beta, renewals, monthly_discount)
+        renewals = pd.to_numeric(group.loc[alive, "current_contract_renewals"]
+                                 ).to_numpy(dtype=float)
+        derl = months * clv.sbg_discounted_expected_residual_lifetime(
+            fit.alpha, fit.beta, renewals, period_discount)
         subs.loc[idx, "expected_remaining_lifetime_months"] = \
-            clv.sbg_expected_remaining_lifetime(alpha, beta, renewals)
+            months * clv.sbg_expected_remaining_lifetime(fit.alpha, fit.beta,
+                                                         renewals)
         subs.loc[idx, "discounted_expected_residual_lifetime_months"] = derl
         subs.loc[idx, "subscription_clv"] = derl * gross_margin * group.loc[
             alive, "current_mrr"].to_numpy(dtype=float)
@@ -307,20 +441,43 @@ def customer_values(customers: pd.DataFrame, orders: pd.DataFrame,
                            "subscription_clv"]] = 0.0
     subs["expected_remaining_lifetime_months"] = subs[
         "expected_remaining_lifetime_months"].replace(np.inf, np.nan)
+    subs["subscription_clv_unscored_reason"] = [
+        None if pd.notna(value) else
+        "contract length unknown (no paid subscription line)" if pd.isna(months)
+        else f"no identified sBG fit for {int(months)}-month contracts "
+             "(cohort or all)"
+        for value, months in zip(subs["subscription_clv"], length, strict=True)]
     out = out.merge(subs[["customer_id", "cohort_month", "current_renewals",
                           "is_paying_now", "current_mrr",
                           "subscription_model_segment",
                           "expected_remaining_lifetime_months",
                           "discounted_expected_residual_lifetime_months",
-                          "subscription_clv"]],
+                          "subscription_clv", "contract_months",
+                          "current_contract_renewals",
+                          "subscription_clv_unscored_reason"]],
                     on="customer_id", how="left")
     out["is_order_customer"] = out["customer_id"].isin(orders["customer_id"])
     out["is_subscription_customer"] = out["customer_id"].isin(
         lifetimes["customer_id"])
     out["clv"] = out["order_clv"].fillna(0) + out["subscription_clv"].fillna(0)
     out = out.rename(columns={"cohort_month": "subscription_cohort_month",
-                              "current_renewals": "renewals"})
+                              "current_renewals": "renewals",
+                              "current_contract_renewals": "contract_renewals"})
     out["subscription_cohort_month"] = pd.to_datetime(
         out["subscription_cohort_month"]).dt.date
     out["renewals"] = out["renewals"].astype("Int64")
-    return out
+    for column in ("contract_months", "contract_renewals"):
+        out[column] = pd.to_numeric(out[column]).astype("Int64")
+    return out[VALUE_COLUMNS]
+
+
+# fct_customer_lifetime_value's columns, in order
+VALUE_COLUMNS = [
+    "customer_id", "segment", "order_model_segment", "probability_alive",
+    "expected_purchases", "expected_order_value", "order_clv",
+    "subscription_cohort_month", "renewals", "is_paying_now", "current_mrr",
+    "subscription_model_segment", "expected_remaining_lifetime_months",
+    "discounted_expected_residual_lifetime_months", "subscription_clv",
+    "is_order_customer", "is_subscription_customer", "clv", "contract_months",
+    "contract_renewals", "order_clv_unscored_reason",
+    "subscription_clv_unscored_reason"]

@@ -19,6 +19,17 @@ from retention_lib import clv, lifetime_value, runner
 from retention_lib.generator import generate
 
 
+def given(model: str, segment: str, values: dict, *, scope=None,
+          contract_months=None, cohort_month=None, identified=True) -> list:
+    """clv_model_parameters rows of one hand-made fit."""
+    scope = scope or ("overall" if segment == "overall" else "segment")
+    return [{"model": model, "segment": segment, "parameter": name,
+             "value": value, "fit_scope": scope,
+             "contract_months": contract_months, "cohort_month": cohort_month,
+             "fit_status": "converged", "is_identified": identified}
+            for name, value in values.items()]
+
+
 def month_rows(customer, cohort, paying, mrr=100.0):
     """fct_customer_mrr_monthly rows: paying flags for k = 0, 1, ..."""
     rows, tenure = [], 0
@@ -38,12 +49,34 @@ def test_subscription_lifetimes_by_hand():
     months = pd.DataFrame(
         month_rows("churned", "2024-01-01", [True, True, True, False])
         + month_rows("censored", "2024-01-01", [True] * 6)
+        + month_rows("annual", "2024-01-01", [True] * 12 + [False])
+        + month_rows("quarterly", "2024-01-01", [True] * 8)
         + month_rows("reactivated", "2024-01-01",
                      [True, True, False, False, True, True]))
     # the month of as_of_date is incomplete: not used for the fit, used for
     # the current state
     months.loc[months.index[-1], "is_complete_period"] = False
-    out = lifetime_value.subscription_lifetimes(months).set_index("customer_id")
+    contracts = pd.DataFrame({
+        "customer_id": ["churned", "censored", "annual", "quarterly",
+                        "reactivated"],
+        "contract_months": [1, 1, 12, 3, 1]})
+    out = lifetime_value.subscription_lifetimes(
+        months, contracts).set_index("customer_id")
+    # in the contract's own periods: monthly as in months; the annual
+    # customer did not renew after its first year (period 1); the
+    # quarterly one has renewed twice by month index 7 (months 0-2, 3-5,
+    # 6-8) and is in its third quarter
+    assert out.loc["churned", "contract_periods"] == 3
+    assert out.loc["annual", "periods"] == 12
+    assert out.loc["annual", "contract_periods"] == 1
+    assert bool(out.loc["annual", "churned"])
+    assert out.loc["quarterly", "contract_periods"] == 2
+    assert out.loc["quarterly", "current_renewals"] == 7
+    assert out.loc["quarterly", "current_contract_renewals"] == 2
+    assert pd.isna(out.loc["annual", "current_contract_renewals"])
+    # no contract length known: no contract periods
+    unknown = lifetime_value.subscription_lifetimes(months)
+    assert unknown["contract_periods"].isna().all()
     assert out.loc["churned", "periods"] == 3
     assert bool(out.loc["churned", "churned"])
     assert not bool(out.loc["churned", "is_paying_now"])
@@ -57,7 +90,7 @@ def test_subscription_lifetimes_by_hand():
     assert out.loc["reactivated", "current_renewals"] == 1
 
 
-def test_cohort_without_churn_falls_back_to_overall_and_churned_is_zero():
+def test_cohort_without_churn_falls_back_to_its_contract_fit_and_churned_is_zero():
     rng = np.random.default_rng(8)
     rows = []
     for i in range(400):  # an old cohort with churn
@@ -66,14 +99,23 @@ def test_cohort_without_churn_falls_back_to_overall_and_churned_is_zero():
         rows += month_rows(f"old{i}", "2024-01-01", paying)
     for i in range(30):  # a young cohort nobody has left yet
         rows += month_rows(f"new{i}", "2024-11-01", [True, True])
-    lifetimes = lifetime_value.subscription_lifetimes(pd.DataFrame(rows))
+    months = pd.DataFrame(rows)
+    contracts = pd.DataFrame({"customer_id": months["customer_id"].unique(),
+                              "contract_months": 1})
+    lifetimes = lifetime_value.subscription_lifetimes(months, contracts)
     parameters = lifetime_value.fit_parameters(
         pd.DataFrame(columns=["customer_id", "frequency", "recency_days",
                               "age_days", "repeat_mean_value", "segment"]),
         lifetimes, "week", date(2025, 1, 31))
     sbg = parameters[parameters["model"] == "sbg"]
-    assert set(sbg["segment"]) >= {"overall", "2024-01-01"}
-    assert "2024-11-01" not in set(sbg["segment"])
+    fits = sbg.groupby("segment").first()
+    assert bool(fits.loc["1-month", "is_identified"])
+    assert bool(fits.loc["1-month 2024-01-01", "is_identified"])
+    # the young cohort's fit is published, failed, with the reason
+    young = fits.loc["1-month 2024-11-01"]
+    assert young["fit_status"] == "failed" and not young["is_identified"]
+    assert "no customer has churned" in young["status_reason"]
+    assert (sbg["time_unit"] == "month").all()
     customers = pd.DataFrame({"customer_id": lifetimes["customer_id"],
                               "segment": "smb"})
     values = lifetime_value.customer_values(
@@ -82,28 +124,100 @@ def test_cohort_without_churn_falls_back_to_overall_and_churned_is_zero():
                                          "repeat_mean_value"]),
         lifetimes, parameters, time_unit="week", horizon_months=12,
         discount_rate=0.1, gross_margin=0.8).set_index("customer_id")
-    assert values.loc["new0", "subscription_model_segment"] == "overall"
-    assert values.loc["old0", "subscription_model_segment"] == "2024-01-01"
+    assert values.loc["new0", "subscription_model_segment"] == "1-month"
+    assert values.loc["old0", "subscription_model_segment"] == "1-month 2024-01-01"
+    assert values["subscription_clv_unscored_reason"].isna().all()
     churned = values[~values["is_paying_now"].astype(bool)]
     assert len(churned) > 0 and (churned["subscription_clv"] == 0).all()
     paying = values[values["is_paying_now"].astype(bool)]
     monthly = (1.1) ** (1 / 12) - 1
-    alpha, beta = (sbg[(sbg["segment"] == "2024-01-01")]
+    alpha, beta = (sbg[(sbg["segment"] == "1-month 2024-01-01")]
                    .set_index("parameter")["value"][["alpha", "beta"]])
-    one = paying[paying["subscription_model_segment"] == "2024-01-01"].iloc[0]
+    one = paying[paying["subscription_model_segment"] == "1-month 2024-01-01"
+                 ].iloc[0]
     expected = clv.sbg_discounted_expected_residual_lifetime(
         alpha, beta, one["renewals"], monthly) * 0.8 * 100.0
     assert one["subscription_clv"] == pytest.approx(expected)
 
 
+def test_contract_lengths_are_fitted_apart_in_their_own_periods():
+    """Quarterly contracts churn only at quarter ends: simulated with a
+    known sBG per quarter, fitted on their quarters (not pooled with the
+    monthly ones), scored per quarter with quarterly discounting, and an
+    annual contract without any fit that identifies it is not scored, with
+    the reason."""
+    rng = np.random.default_rng(21)
+    rows, lengths = [], {}
+    for i in range(2000):  # quarterly: churn probability per quarter
+        theta = rng.beta(2.0, 6.0)
+        quarters = int(rng.geometric(theta))
+        paying = [k < 3 * quarters for k in range(24)]
+        rows += month_rows(f"q{i}", "2023-01-01", paying)
+        lengths[f"q{i}"] = 3
+    for i in range(2000):  # monthly: another population
+        theta = rng.beta(1.2, 20.0)
+        life = int(rng.geometric(theta))
+        rows += month_rows(f"m{i}", "2023-01-01", [k < life for k in range(24)])
+        lengths[f"m{i}"] = 1
+    for i in range(5):  # annual: too few to identify anything
+        rows += month_rows(f"a{i}", "2023-01-01", [True] * 24)
+        lengths[f"a{i}"] = 12
+    months = pd.DataFrame(rows)
+    lifetimes = lifetime_value.subscription_lifetimes(months, pd.DataFrame(
+        {"customer_id": list(lengths), "contract_months": list(lengths.values())}))
+    parameters = lifetime_value.fit_parameters(
+        pd.DataFrame(columns=["customer_id", "frequency", "recency_days",
+                              "age_days", "repeat_mean_value", "segment"]),
+        lifetimes, "week", date(2025, 1, 31))
+    fits = {segment: group.set_index("parameter")
+            for segment, group in parameters.groupby("segment")}
+    quarterly = fits["3-month"]
+    assert (quarterly["time_unit"] == "3 months").all()
+    assert quarterly["is_identified"].all()
+    for name, truth in (("alpha", 2.0), ("beta", 6.0)):
+        value, se = quarterly.loc[name, ["value", "standard_error"]]
+        assert abs(value - truth) < 3 * se, (name, value, se)
+    monthly = fits["1-month"]
+    for name, truth in (("alpha", 1.2), ("beta", 20.0)):
+        value, se = monthly.loc[name, ["value", "standard_error"]]
+        assert abs(value - truth) < 3 * se, (name, value, se)
+    assert not fits["12-month"]["is_identified"].any()
+    values = lifetime_value.customer_values(
+        pd.DataFrame({"customer_id": list(lengths), "segment": "smb"}),
+        pd.DataFrame(columns=["customer_id", "frequency", "recency_days",
+                              "age_days", "repeat_mean_value"]),
+        lifetimes, parameters, time_unit="week", horizon_months=12,
+        discount_rate=0.1, gross_margin=0.8).set_index("customer_id")
+    annual = values.loc["a0"]
+    assert pd.isna(annual["subscription_clv"])
+    assert pd.isna(annual["subscription_model_segment"])
+    assert annual["subscription_clv_unscored_reason"] == (
+        "no identified sBG fit for 12-month contracts (cohort or all)")
+    # a quarterly customer in month 23 is in quarter 8 (7 renewals), and
+    # each quarter is discounted by a quarter's rate
+    paying = values[values.index.str.startswith("q")
+                    & values["is_paying_now"].astype(bool)].iloc[0]
+    assert paying["contract_renewals"] == 7
+    alpha, beta = quarterly.loc["alpha", "value"], quarterly.loc["beta", "value"]
+    if paying["subscription_model_segment"] == "3-month 2023-01-01":
+        cohort = fits["3-month 2023-01-01"]
+        alpha, beta = cohort.loc["alpha", "value"], cohort.loc["beta", "value"]
+    per_quarter = 1.1 ** 0.25 - 1
+    assert paying["discounted_expected_residual_lifetime_months"] == pytest.approx(
+        3 * clv.sbg_discounted_expected_residual_lifetime(alpha, beta, 7,
+                                                          per_quarter))
+    assert paying["subscription_clv"] == pytest.approx(
+        paying["discounted_expected_residual_lifetime_months"] * 0.8 * 100.0)
+
+
 def test_a_single_order_customer_is_scored_with_given_parameters():
-    parameters = pd.DataFrame([
-        {"model": "bgnbd", "segment": "overall", "parameter": name,
-         "value": value} for name, value in
-        zip(["r", "alpha", "a", "b"], [0.243, 4.414, 0.793, 2.426], strict=True)
-    ] + [{"model": "gamma_gamma", "segment": "overall", "parameter": name,
-          "value": value} for name, value in
-         zip(["p", "q", "gamma"], [6.25, 3.74, 15.44], strict=True)])
+    parameters = pd.DataFrame(
+        given("bgnbd", "overall", {"r": 0.243, "alpha": 4.414, "a": 0.793,
+                                   "b": 2.426})
+        + given("gamma_gamma", "overall", {"p": 6.25, "q": 3.74, "gamma": 15.44})
+        # a segment fit that is not identified scores nobody
+        + given("bgnbd", "smb", {"r": 9.0, "alpha": 1.0, "a": 9.0, "b": 0.1},
+                identified=False))
     orders = pd.DataFrame({"customer_id": ["c1"], "frequency": [2],
                            "recency_days": [70], "age_days": [140],
                            "repeat_mean_value": [40.0]})
@@ -116,6 +230,7 @@ def test_a_single_order_customer_is_scored_with_given_parameters():
         parameters, time_unit="week", horizon_months=12, discount_rate=0.1,
         gross_margin=0.8).set_index("customer_id")
     one = values.loc["c1"]
+    assert one["order_model_segment"] == "overall"
     params = (0.243, 4.414, 0.793, 2.426)
     x, t_x, age = 2.0, 10.0, 20.0
     assert one["probability_alive"] == pytest.approx(
@@ -126,10 +241,24 @@ def test_a_single_order_customer_is_scored_with_given_parameters():
     undiscounted = one["expected_purchases"] * one["expected_order_value"] * 0.8
     assert 0.9 * undiscounted < one["order_clv"] < undiscounted
     assert values.loc["c2", "clv"] == 0 and not values.loc["c2", "is_order_customer"]
-    # one customer cannot identify BG/NBD: no rows, not garbage
+    # one customer cannot identify BG/NBD: its fits are published as not
+    # identified, and score nobody
     alone = lifetime_value.fit_parameters(
         orders.assign(segment="smb"), pd.DataFrame(), "week", date(2025, 1, 1))
-    assert alone.empty
+    assert len(alone) > 0 and not alone["is_identified"].any()
+    assert alone["status_reason"].notna().all()
+    unscored = lifetime_value.customer_values(
+        pd.DataFrame({"customer_id": ["c1"], "segment": ["smb"]}), orders,
+        lifetime_value.subscription_lifetimes(pd.DataFrame(
+            columns=["customer_id", "date_month", "cohort_month",
+                     "months_since_start", "is_paying", "mrr",
+                     "paying_tenure_months", "is_complete_period"])),
+        alone, time_unit="week", horizon_months=12, discount_rate=0.1,
+        gross_margin=0.8).iloc[0]
+    assert pd.isna(unscored["order_clv"]) and pd.isna(
+        unscored["order_model_segment"])
+    assert unscored["order_clv_unscored_reason"] == (
+        "no identified BG/NBD fit (segment or overall)")
 
 
 def test_each_fit_fails_alone(monkeypatch):
@@ -151,9 +280,13 @@ def test_each_fit_fails_alone(monkeypatch):
     monkeypatch.setattr(clv, "fit_gamma_gamma", failing)
     parameters = lifetime_value.fit_parameters(
         orders, pd.DataFrame(), "week", date(2025, 1, 1))
-    assert set(parameters["model"]) == {"bgnbd"}
-    assert set(parameters.loc[parameters["segment"] == "overall",
-                              "parameter"]) == {"r", "alpha", "a", "b"}
+    spend = parameters[parameters["model"] == "gamma_gamma"]
+    assert (spend["fit_status"] == "failed").all() and spend["value"].isna().all()
+    assert (spend["status_reason"] == "no convergence").all()
+    overall = parameters[(parameters["model"] == "bgnbd")
+                         & (parameters["segment"] == "overall")]
+    assert set(overall["parameter"]) == {"r", "alpha", "a", "b"}
+    assert overall["is_identified"].all()
     values = lifetime_value.customer_values(
         orders[["customer_id", "segment"]], orders.drop(columns="segment"),
         lifetime_value.subscription_lifetimes(pd.DataFrame(
@@ -165,6 +298,8 @@ def test_each_fit_fails_alone(monkeypatch):
     assert values["probability_alive"].notna().all()
     assert values["expected_purchases"].notna().all()
     assert values["order_clv"].isna().all()
+    assert (values["order_clv_unscored_reason"]
+            == "no identified Gamma-Gamma fit (segment or overall)").all()
 
 
 @pytest.mark.dbt
@@ -185,9 +320,18 @@ def test_dbt_models_recover_the_generator_truth(tmp_path_factory):
         rows = con.execute("""
             select model, parameter, value, standard_error
             from clv_model_parameters where segment = 'overall'""").fetchall()
+        sbg = {(segment, name): (value, se, identified)
+               for segment, name, value, se, identified in con.execute("""
+            select segment, parameter, value, standard_error, is_identified
+            from clv_model_parameters where fit_scope = 'contract'""").fetchall()}
         customers = con.execute(
             "select count(*), count(probability_alive) from "
             "fct_customer_lifetime_value").fetchone()
+        annual = con.execute("""
+            select count(*), count(subscription_clv),
+                   min(subscription_clv_unscored_reason)
+            from fct_customer_lifetime_value
+            where contract_months = 12""").fetchone()
         dim = con.execute("select count(*) from dim_customers").fetchone()[0]
     finally:
         con.close()
@@ -202,6 +346,18 @@ def test_dbt_models_recover_the_generator_truth(tmp_path_factory):
     for key, value in expected.items():
         estimate, se = fitted[key]
         assert abs(estimate - value) < 2 * se, (key, estimate, value, se)
+    # monthly contracts: the generator's monthly churn is Beta(1.2, 20)
+    # (plus a little involuntary churn); fitted apart from the others
+    for name, value in (("alpha", truth["sbg_alpha"]), ("beta", truth["sbg_beta"])):
+        estimate, se, identified = sbg[("1-month", name)]
+        assert identified and abs(estimate - value) < 2 * se, (name, estimate, se)
+    assert sbg[("3-month", "alpha")][2]
+    # annual contracts renew at most once in two years: not identified, so
+    # none of them is scored, each with the reason
+    assert not sbg[("12-month", "alpha")][2]
+    assert annual[0] > 100 and annual[1] == 0
+    assert annual[2] == ("no identified sBG fit for 12-month contracts "
+                         "(cohort or all)")
     assert customers[0] == dim and customers[1] > 0
     assert sql_lifetimes_differences(warehouse / "work.duckdb") == 0
     compared = sql_customer_values_differences(warehouse / "work.duckdb")
@@ -223,8 +379,12 @@ def sql_lifetimes_differences(work_db) -> int:
             "order by customer_id").df()
     finally:
         con.close()
-    reference = lifetime_value.subscription_lifetimes(months).sort_values(
+    # the contract lengths as SQL read them from the invoice lines; the
+    # reference checks everything computed from them
+    reference = lifetime_value.subscription_lifetimes(
+        months, built[["customer_id", "contract_months"]]).sort_values(
         "customer_id", ignore_index=True)
+    assert built["contract_months"].notna().all()
     assert list(built.columns) == list(reference.columns)
     assert len(built) == len(reference) > 0
     differing = 0
@@ -288,18 +448,21 @@ def sql_customer_values_differences(work_db, overrides=None) -> dict:
             else:
                 same = (a - b).abs() <= 1e-9 * b.abs()
         else:
-            same = a == b
+            same = a.astype(object) == b.astype(object)
         cells = int((~(same | (a.isna() & b.isna()))).sum())
         if cells:
             differing[column] = cells
+    # scored by a segment's or a cohort's own fit (sBG cohort segments are
+    # '<L>-month <cohort month>')
+    cohort_fit = built["subscription_model_segment"].str.contains(" ", na=False)
     return {"differing": differing,
             "order_clv": int(built["order_clv"].notna().sum()),
             "segment_scored": int(((built["order_model_segment"] != "overall")
                                    & built["order_model_segment"].notna()).sum()
-                                  + ((built["subscription_model_segment"]
-                                      != "overall")
-                                     & built["subscription_model_segment"]
-                                     .notna()).sum())}
+                                  + cohort_fit.sum()),
+            "unscored": int(built["order_clv_unscored_reason"].notna().sum()
+                            + built["subscription_clv_unscored_reason"]
+                            .notna().sum())}
 
 
 @pytest.mark.dbt
@@ -320,24 +483,39 @@ def extreme_inputs(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
     rows = []
     for i in range(8):
         segment = f"s{i}"
-        rows += [("bgnbd", segment, name, value) for name, value in zip(
+        # s7's BG/NBD fit is not identified: its customers use overall's
+        rows += given("bgnbd", segment, dict(zip(
             ["r", "alpha", "a", "b"],
             [rng.uniform(0.05, 3), 10 ** rng.uniform(-0.5, 2),
              rng.choice([rng.uniform(0.2, 0.95), rng.uniform(1.05, 6)]),
-             10 ** rng.uniform(-0.5, 1.7)], strict=True)]
+             10 ** rng.uniform(-0.5, 1.7)], strict=True)), identified=i != 7)
         if i % 3:
-            rows += [("gamma_gamma", segment, name, value) for name, value in zip(
+            rows += given("gamma_gamma", segment, dict(zip(
                 ["p", "q", "gamma"],
                 [rng.uniform(0.5, 10), rng.uniform(0.5, 6), rng.uniform(1, 50)],
-                strict=True)]
-    rows += [("bgnbd", "overall", name, value) for name, value in zip(
-        ["r", "alpha", "a", "b"], [0.24, 4.4, 0.79, 2.4], strict=True)]
+                strict=True)))
+    rows += given("bgnbd", "overall", {"r": 0.24, "alpha": 4.4, "a": 0.79,
+                                       "b": 2.4})
     cohorts = [f"2023-{month:02d}-01" for month in range(1, 13)]
-    for cohort in ["overall", *cohorts[:9]]:
-        rows += [("sbg", cohort, "alpha", 10 ** rng.uniform(-0.7, 1.5)),
-                 ("sbg", cohort, "beta", 10 ** rng.uniform(-0.5, 2))]
-    parameters = pd.DataFrame(rows, columns=["model", "segment", "parameter",
-                                             "value"])
+    # monthly and quarterly contracts with a fit over all their customers
+    # and some cohorts' own (one of them not identified); 12-month
+    # contracts with one cohort's fit only, the rest unscored
+    for months in (1, 3):
+        rows += given("sbg", f"{months}-month",
+                      {"alpha": 10 ** rng.uniform(-0.7, 1.5),
+                       "beta": 10 ** rng.uniform(-0.5, 2)},
+                      scope="contract", contract_months=months)
+        for k, cohort in enumerate(cohorts[:9]):
+            rows += given("sbg", f"{months}-month {cohort}",
+                          {"alpha": 10 ** rng.uniform(-0.7, 1.5),
+                           "beta": 10 ** rng.uniform(-0.5, 2)},
+                          scope="contract_cohort", contract_months=months,
+                          cohort_month=date.fromisoformat(cohort),
+                          identified=k != 4)
+    rows += given("sbg", f"12-month {cohorts[0]}",
+                  {"alpha": 3.0, "beta": 9.0}, scope="contract_cohort",
+                  contract_months=12, cohort_month=date.fromisoformat(cohorts[0]))
+    parameters = pd.DataFrame(rows)
     n = 400
     customers = pd.DataFrame({
         "customer_id": [f"c{i:04d}" for i in range(n)],
@@ -356,6 +534,9 @@ def extreme_inputs(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
             dtype="Float64")})
     subscribers = customers.sample(220, random_state=2)["customer_id"]
     paying = rng.uniform(size=len(subscribers)) < 0.7
+    renewals = rng.integers(0, 120, len(subscribers))
+    contract = np.where(np.arange(len(subscribers)) % 11 == 0, -1,
+                        rng.choice([1, 3, 12], len(subscribers)))
     lifetimes = pd.DataFrame({
         "customer_id": subscribers.to_numpy(),
         "cohort_month": pd.to_datetime(rng.choice(cohorts, len(subscribers)))
@@ -367,8 +548,17 @@ def extreme_inputs(rng: np.random.Generator) -> dict[str, pd.DataFrame]:
                                 .round(4), 0.0),
         "current_renewals": pd.array(
             [int(k) if alive else None for k, alive in zip(
-                rng.integers(0, 120, len(subscribers)), paying, strict=True)],
-            dtype="Int64")})
+                renewals, paying, strict=True)], dtype="Int64"),
+        # a few customers without a known contract length
+        "contract_months": pd.array([None if c < 0 else int(c) for c in contract],
+                                    dtype="Int64"),
+        "contract_periods": pd.array(
+            [None if c < 0 else int(p // c) for p, c in zip(
+                rng.integers(1, 30, len(subscribers)), contract, strict=True)],
+            dtype="Int64"),
+        "current_contract_renewals": pd.array(
+            [int(k // c) if alive and c > 0 else None for k, c, alive in zip(
+                renewals, contract, paying, strict=True)], dtype="Int64")})
     return {"parameters": parameters, "customers": customers,
             "orders": orders, "lifetimes": lifetimes}
 
@@ -415,7 +605,11 @@ def test_sql_scoring_equals_the_reference_on_extreme_parameters(
     compared = sql_customer_values_differences(warehouse / "work.duckdb",
                                                overrides)
     assert compared["differing"] == {}, compared
-    assert compared["order_clv"] > 100 and compared["segment_scored"] > 200
+    assert compared["order_clv"] > 100 and compared["segment_scored"] > 150
+    # unscored customers: 12-month contracts outside the one cohort fitted,
+    # unknown contract lengths, segments without a spend model and no
+    # overall one
+    assert compared["unscored"] > 50
 
 
 @pytest.mark.dbt

@@ -30,6 +30,10 @@ def model(dbt, session):
     # every non-text column typed, so that no fit at all (a business
     # without orders or churn yet) still gives the documented types
     return relation_with_types(session, parameters, {
+        "model": "varchar", "segment": "varchar", "parameter": "varchar",
         "value": "double", "standard_error": "double",
         "log_likelihood": "double", "n_customers": "bigint",
-        "as_of_date": "date"})
+        "time_unit": "varchar", "as_of_date": "date", "fit_scope": "varchar",
+        "contract_months": "bigint", "cohort_month": "date",
+        "fit_status": "varchar", "is_identified": "boolean",
+        "status_reason": "varchar"})

@@ -67,27 +67,38 @@ order_inputs as (
 
 ),
 
--- each model's finest fit: the segment's, else the overall one
+-- each model's finest identified fit: the segment's, else the overall
+-- one, else none (NULL: the customer is not scored by that model)
 with_segments as (
 
     select
         order_inputs.*,
         case
             when segment_bgnbd.segment is not null then order_inputs.segment
-            else 'overall'
+            when overall_bgnbd.segment is not null then 'overall'
         end as order_model_segment,
         case
             when segment_spend.segment is not null then order_inputs.segment
-            else 'overall'
+            when overall_spend.segment is not null then 'overall'
         end as spend_model_segment
 
     from order_inputs
 
     left join bgnbd as segment_bgnbd
-        on order_inputs.segment = segment_bgnbd.segment
+        on
+            order_inputs.segment = segment_bgnbd.segment
+            and segment_bgnbd.fit_scope = 'segment'
 
     left join gamma_gamma as segment_spend
-        on order_inputs.segment = segment_spend.segment
+        on
+            order_inputs.segment = segment_spend.segment
+            and segment_spend.fit_scope = 'segment'
+
+    left join bgnbd as overall_bgnbd
+        on overall_bgnbd.fit_scope = 'overall'
+
+    left join gamma_gamma as overall_spend
+        on overall_spend.fit_scope = 'overall'
 
 ),
 

@@ -1,18 +1,21 @@
-{# One row per sBG fit (segment of clv_model_parameters) and period n from
-   1 to the latest period a paying subscription customer is in: the
-   undiscounted and the discounted expected residual lifetime of a
-   customer in period n (the definitions are in the yml). SQL on every
-   engine; retention_lib.clv is the reference, checked equal on DuckDB.
+{# One row per identified sBG fit (segment of clv_model_parameters) and
+   period n of its contract from 1 to the latest period a paying
+   subscription customer is in: the undiscounted and the discounted
+   expected residual lifetime of a customer in period n, in months (the
+   definitions are in the yml). SQL on every engine; retention_lib.clv is
+   the reference, checked equal on DuckDB.
 
    With s_j = S(j) / S(j - 1) = (beta + j - 1) / (alpha + beta + j - 1),
-   L(m) = ln s_1 + ... + ln s_m and z = 1 / (1 + monthly discount), the
-   DERL of Fader and Hardie (2010) is
+   L(m) = ln s_1 + ... + ln s_m and, for a contract of c months, z = 1 /
+   (1 + monthly discount)^c per period, the DERL of Fader and Hardie
+   (2010) in periods is
      sum over m >= n of z^(m - n) exp(L(m) - L(n - 1))
      = [sum over m >= n of exp(m ln z + L(m))] / exp(n ln z + L(n - 1)):
    one running sum of logs and one suffix sum per fit serve every period
-   (no hypergeometric function, no recursion). The sum stops
-   clv_settings().sbg_tail_months months after the last period scored,
-   where z^m alone is below 1e-17 of the total. #}
+   (no hypergeometric function, no recursion); c times it is in months.
+   The sum stops clv_settings().sbg_tail_months periods after the last
+   period scored, where z^m alone is below 1e-17 of the total (a period
+   is at least a month). #}
 
 {%- set settings = clv_settings() %}
 {#- periods scored are at most the months since var spine_start_month:
@@ -35,7 +38,7 @@ sbg as (
 
 last_period as (
 
-    select coalesce(max(current_renewals), 0) + 1 as period
+    select coalesce(max(current_contract_renewals), 0) + 1 as period
 
     from lifetimes
 
@@ -61,6 +64,7 @@ survival as (
 
     select
         sbg.segment,
+        sbg.contract_months,
         sbg.alpha,
         sbg.beta,
         months.month_index,
@@ -84,13 +88,14 @@ discounted as (
 
     select
         segment,
+        contract_months,
         alpha,
         beta,
         month_index,
         log_survival_ratio,
-        month_index * ln({{ double_literal(
-            1 / (1 + settings.monthly_discount)) }}) + log_survival_ratio
-            as log_discounted_survival
+        cast(month_index * contract_months as {{ type_double() }})
+        * ln({{ double_literal(1 / (1 + settings.monthly_discount)) }})
+        + log_survival_ratio as log_discounted_survival
 
     from survival
 
@@ -100,6 +105,7 @@ suffix_sums as (
 
     select
         segment,
+        contract_months,
         alpha,
         beta,
         month_index,
@@ -123,12 +129,14 @@ final as (
 
     select
         segment,
+        contract_months,
         month_index as period,
-        -- (beta + n - 1) / (alpha - 1); no mean when alpha <= 1
+        -- c (beta + n - 1) / (alpha - 1); no mean when alpha <= 1
         case
-            when alpha > 1 then (beta + month_index - 1) / (alpha - 1)
+            when alpha > 1
+                then contract_months * ((beta + month_index - 1) / (alpha - 1))
         end as expected_remaining_lifetime_months,
-        later_discounted_survival / exp(log_denominator)
+        contract_months * (later_discounted_survival / exp(log_denominator))
             as discounted_expected_residual_lifetime_months
 
     from suffix_sums

@@ -83,3 +83,8 @@ aggregated as (
 )
 
 select * from aggregated
+{%- if target.type == 'spark' %}
+
+{#- one file per day partition, as in stg_product__events #}
+distribute by activity_date
+{%- endif %}

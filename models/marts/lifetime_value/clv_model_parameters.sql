@@ -1,4 +1,5 @@
-{# One row per fitted model, segment and parameter (see the yml). The fits
+{# One row per fit (model and segment) and parameter, identified, not
+   identified or failed (see the yml). The fits
    are maximum-likelihood estimates computed in Python: on DuckDB by the
    dbt Python model int_clv_parameters_fitted; on PostgreSQL and Spark,
    which run no dbt Python models, by the CLI, which builds the fit
@@ -17,20 +18,17 @@
     ('parameter', dbt.type_string()), ('value', type_double()),
     ('standard_error', type_double()), ('log_likelihood', type_double()),
     ('n_customers', dbt.type_bigint()), ('time_unit', dbt.type_string()),
-    ('as_of_date', 'date')] %}
+    ('as_of_date', 'date'), ('fit_scope', dbt.type_string()),
+    ('contract_months', dbt.type_bigint()), ('cohort_month', 'date'),
+    ('fit_status', dbt.type_string()), ('is_identified', dbt.type_boolean()),
+    ('status_reason', dbt.type_string())] %}
 
 {%- if fitted is none %}
 
 select
-    model,
-    segment,
-    parameter,
-    value,
-    standard_error,
-    log_likelihood,
-    n_customers,
-    time_unit,
-    as_of_date
+    {%- for name, data_type in columns %}
+    {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
 
 from {{ ref('int_clv_parameters_fitted') }}
 
@@ -39,9 +37,13 @@ from {{ ref('int_clv_parameters_fitted') }}
 {%- for row in fitted %}
 select
     {%- for name, data_type in columns %}
+    {%- if row[loop.index0] is none %}
+    cast(null as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
+    {%- else %}
     cast('{{ row[loop.index0] | string | replace('\\', backslash)
         | replace("'", quote) }}'
         as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
+    {%- endif %}
     {%- endfor %}
 {{ 'union all' if not loop.last }}
 {%- endfor %}

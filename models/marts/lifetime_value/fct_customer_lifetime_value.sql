@@ -36,17 +36,14 @@ residual_lifetimes as (
 
 ),
 
-sbg_segments as (
+sbg as (
 
-    select distinct segment
-
-    from {{ ref('clv_model_parameters') }}
-
-    where model = 'sbg'
+    {{ clv_fit_parameters('sbg', ['alpha', 'beta']) }}
 
 ),
 
--- a cohort's own sBG fit, else the overall one
+-- the finest identified sBG fit of the customer's contract length: its
+-- cohort's, else the one over every customer of that length, else none
 subscriptions as (
 
     select
@@ -55,43 +52,49 @@ subscriptions as (
         lifetimes.is_paying_now,
         lifetimes.current_mrr,
         lifetimes.current_renewals,
-        coalesce(cohort_fit.segment, 'overall') as subscription_model_segment
+        lifetimes.contract_months,
+        lifetimes.current_contract_renewals,
+        coalesce(cohort_fit.segment, contract_fit.segment)
+            as subscription_model_segment
 
     from lifetimes
 
-    left join sbg_segments as cohort_fit
+    left join sbg as cohort_fit
         on
-            cast(lifetimes.cohort_month as {{ dbt.type_string() }})
-            = cohort_fit.segment
+            cohort_fit.fit_scope = 'contract_cohort'
+            and lifetimes.contract_months = cohort_fit.contract_months
+            and lifetimes.cohort_month = cohort_fit.cohort_month
+
+    left join sbg as contract_fit
+        on
+            contract_fit.fit_scope = 'contract'
+            and lifetimes.contract_months = contract_fit.contract_months
 
 ),
 
--- paying: the residual lifetimes of the period it is in (renewals + 1);
--- churned: 0; no fit for its cohort nor overall: NULL
+-- paying: the residual lifetimes of the contract period it is in
+-- (current_contract_renewals + 1); churned: 0; no identified fit: NULL
 subscription_values as (
 
     select
         subscriptions.*,
         case
-            when fit.segment is null then null
+            when subscriptions.subscription_model_segment is null then null
             when not subscriptions.is_paying_now then 0
             else residual.expected_remaining_lifetime_months
         end as expected_remaining_lifetime_months,
         case
-            when fit.segment is null then null
+            when subscriptions.subscription_model_segment is null then null
             when not subscriptions.is_paying_now then 0
             else residual.discounted_expected_residual_lifetime_months
         end as discounted_expected_residual_lifetime_months
 
     from subscriptions
 
-    left join sbg_segments as fit
-        on subscriptions.subscription_model_segment = fit.segment
-
     left join residual_lifetimes as residual
         on
             subscriptions.subscription_model_segment = residual.segment
-            and subscriptions.current_renewals + 1 = residual.period
+            and subscriptions.current_contract_renewals + 1 = residual.period
 
 ),
 
@@ -126,7 +129,11 @@ final as (
             ~ type_double() ~ ')') }} as subscription_clv,
         order_values.customer_id is not null as is_order_customer,
         subscription_values.customer_id is not null
-            as is_subscription_customer
+            as is_subscription_customer,
+        subscription_values.contract_months,
+        subscription_values.current_contract_renewals as contract_renewals,
+        order_values.spend_model_segment,
+        order_values.expected_order_value is null as has_no_order_value
 
     from customers
 
@@ -159,6 +166,29 @@ select
     cast(
         coalesce(order_clv, 0) + coalesce(subscription_clv, 0)
         as decimal(18, 4)
-    ) as clv
+    ) as clv,
+    contract_months,
+    contract_renewals,
+    -- why a customer of a kind has no value of that kind (NULL: scored)
+    case
+        when not is_order_customer or order_clv is not null then null
+        when order_model_segment is null
+            then 'no identified BG/NBD fit (segment or overall)'
+        when spend_model_segment is null
+            then 'no identified Gamma-Gamma fit (segment or overall)'
+        when has_no_order_value
+            then 'no repeat purchase and no Gamma-Gamma population mean (q <= 1)'
+    end as order_clv_unscored_reason,
+    case
+        when not is_subscription_customer or subscription_clv is not null
+            then null
+        when contract_months is null
+            then 'contract length unknown (no paid subscription line)'
+        when subscription_model_segment is null
+            then {{ dbt.concat([
+                "'no identified sBG fit for '",
+                "cast(contract_months as " ~ dbt.type_string() ~ ")",
+                "'-month contracts (cohort or all)'"]) }}
+    end as subscription_clv_unscored_reason
 
 from final

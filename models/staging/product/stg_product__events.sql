@@ -39,3 +39,9 @@ renamed as (
 )
 
 select * from renamed
+{%- if target.type == 'spark' %}
+
+{#- one file per day partition (else every writing task writes a file into
+    every day it saw: thousands of small files for each later scan) #}
+distribute by event_date
+{%- endif %}
