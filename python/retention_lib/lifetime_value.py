@@ -238,7 +238,11 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
                     g["contract_periods"].astype(int), g["churned"]),
                 len(group), segment, sbg_time_unit(length), as_of_date, scope,
                 length, None if cohort is None else pd.Timestamp(cohort).date())
-    return pd.DataFrame(rows, columns=PARAMETER_COLUMNS)
+    out = pd.DataFrame(rows, columns=PARAMETER_COLUMNS)
+    # whole numbers stay whole next to the NULLs of the order models (a
+    # float column would hand '1.0' to a BIGINT cast on the servers)
+    out["contract_months"] = out["contract_months"].astype("Int64")
+    return out
 
 
 # the relations the fits read, by role (model names)

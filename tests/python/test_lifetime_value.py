@@ -182,6 +182,11 @@ def test_contract_lengths_are_fitted_apart_in_their_own_periods():
         value, se = monthly.loc[name, ["value", "standard_error"]]
         assert abs(value - truth) < 3 * se, (name, value, se)
     assert not fits["12-month"]["is_identified"].any()
+    # handed to the servers as text: whole numbers stay whole ('3', not
+    # '3.0', which a BIGINT cast on Spark and PostgreSQL refuses)
+    position = lifetime_value.PARAMETER_COLUMNS.index("contract_months")
+    assert {type(row[position]) for row in lifetime_value.fitted_rows(
+        parameters)} == {int}
     values = lifetime_value.customer_values(
         pd.DataFrame({"customer_id": list(lengths), "segment": "smb"}),
         pd.DataFrame(columns=["customer_id", "frequency", "recency_days",
