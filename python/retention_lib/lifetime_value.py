@@ -337,7 +337,7 @@ def _finest_order_fit(fits: pd.DataFrame, segments: pd.Series) -> np.ndarray:
 ORDER_REASONS = {
     "bgnbd": "no identified BG/NBD fit (segment or overall)",
     "gamma_gamma": "no identified Gamma-Gamma fit (segment or overall)",
-    "no_mean": "no repeat purchase and no Gamma-Gamma population mean (q <= 1)",
+    "no_mean": "no repeat purchase, no population mean (Gamma-Gamma q <= 1)",
 }
 
 

@@ -111,7 +111,8 @@ def faults(settings, tmp_path_factory):
         cur.execute(ORDER_QUERY.format("staging.stg_commerce__orders"))
         postgres_order = cur.fetchone()
         cur.execute("select customer_id from staging.stg_billing__invoices "
-                    "where invoice_id = (select min(invoice_id) from raw_files.invoices)")
+                    "where invoice_id = "
+                    "(select min(invoice_id) from raw_files.invoices)")
         padded = cur.fetchone()
         cur.execute("""select
             (select sum(event_count)

@@ -136,7 +136,8 @@ def faults(cursor, settings, tmp_path_factory):
     cursor.execute(ORDER_QUERY.format(f"{PREFIX}_staging.stg_commerce__orders"))
     spark_order = cursor.fetchone()
     cursor.execute(f"""select customer_id from {PREFIX}_staging.stg_billing__invoices
-                       where invoice_id = (select min(invoice_id) from raw_files.invoices)""")
+                       where invoice_id = (
+                           select min(invoice_id) from raw_files.invoices)""")
     padded = cursor.fetchone()
     cursor.execute(f"""select
         (select sum(event_count)

@@ -26,9 +26,21 @@
 {%- if fitted is none %}
 
 select
-    {%- for name, data_type in columns %}
-    {{ name }}{{ ',' if not loop.last }}
-    {%- endfor %}
+    model,
+    segment,
+    parameter,
+    value,
+    standard_error,
+    log_likelihood,
+    n_customers,
+    time_unit,
+    as_of_date,
+    fit_scope,
+    contract_months,
+    cohort_month,
+    fit_status,
+    is_identified,
+    status_reason
 
 from {{ ref('int_clv_parameters_fitted') }}
 

@@ -177,7 +177,8 @@ select
         when spend_model_segment is null
             then 'no identified Gamma-Gamma fit (segment or overall)'
         when has_no_order_value
-            then 'no repeat purchase and no Gamma-Gamma population mean (q <= 1)'
+            then
+                'no repeat purchase, no population mean (Gamma-Gamma q <= 1)'
     end as order_clv_unscored_reason,
     case
         when not is_subscription_customer or subscription_clv is not null
