@@ -223,21 +223,20 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
                     (group["x"] > 0).sum())
                 rows += _fit_rows(model, lambda g=group, f=fit_model: f(g), n,
                                   segment, time_unit, as_of_date, scope)
-    fitted = lifetimes[lifetimes["contract_months"].notna()] if not \
-        lifetimes.empty else lifetimes
-    for length, contract in (fitted.groupby("contract_months")
-                             if not fitted.empty else []):
+    contracts = (lifetimes.dropna(subset=["contract_months"])
+                 .groupby("contract_months") if not lifetimes.empty else [])
+    for length, contract in contracts:
         length = int(length)
         groups = [(sbg_segment(length), "contract", None, contract)] + [
-            (sbg_segment(length, cohort := pd.Timestamp(name).strftime(
-                "%Y-%m-%d")), "contract_cohort", cohort, group)
-            for name, group in contract.groupby("cohort_month")]
+            (sbg_segment(length, pd.Timestamp(cohort).strftime("%Y-%m-%d")),
+             "contract_cohort", pd.Timestamp(cohort).date(), group)
+            for cohort, group in contract.groupby("cohort_month")]
         for segment, scope, cohort, group in groups:
             rows += _fit_rows(
                 "sbg", lambda g=group: clv.fit_sbg(
                     g["contract_periods"].astype(int), g["churned"]),
                 len(group), segment, sbg_time_unit(length), as_of_date, scope,
-                length, None if cohort is None else pd.Timestamp(cohort).date())
+                length, cohort)
     out = pd.DataFrame(rows, columns=PARAMETER_COLUMNS)
     # whole numbers stay whole next to the NULLs of the order models (a
     # float column would hand '1.0' to a BIGINT cast on the servers)
@@ -422,8 +421,9 @@ def customer_values(customers: pd.DataFrame, orders: pd.DataFrame,
                    "discounted_expected_residual_lifetime_months",
                    "subscription_clv"):
         subs[column] = np.nan
+    by_segment = {fit.segment: fit for fit in sbg_fits.itertuples()}
     for segment, group in subs.groupby("subscription_model_segment"):
-        fit = next(f for f in chosen if f is not None and f.segment == segment)
+        fit = by_segment[segment]
         months = fit.contract_months
         # the discount rate per contract period of `months` months
         period_discount = (1 + monthly_discount) ** months - 1
