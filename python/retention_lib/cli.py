@@ -308,19 +308,24 @@ def build_fitted_marts(target: str, dbt_vars: dict, env: dict,
     """The second step on a server: fit the lifetime-value models on the
     inputs just built (retention_lib.server_fits), then build
     clv_model_parameters and its dependants with the fits in var
-    clv_fitted_parameters. A fit that fails leaves its rows out, as on
+    clv_fitted_parameters, and fct_clv_backtest with its rows in var
+    clv_backtest_rows. A fit that fails leaves its rows out, as on
     DuckDB."""
     settings = SERVER_SETTINGS[target](env)
     manifest = read_manifest(PROJECT_DIR / env.get("DBT_TARGET_PATH", "target")
                              / "manifest.json")
-    time_unit = project_vars(dbt_vars)["clv_time_unit"]
+    clv_vars = project_vars(dbt_vars)
     started = time.monotonic()
-    rows = server_fits.fit_on_server(target, settings, manifest, time_unit)
+    rows, backtest = server_fits.fit_on_server(
+        target, settings, manifest, clv_vars["clv_time_unit"],
+        float(clv_vars["clv_penalizer"]))
     print(f"Fitted the lifetime-value models on target {target}: {len(rows)} "
-          f"parameters in {time.monotonic() - started:.0f} s", flush=True)
-    fitted_vars = {**dbt_vars, "clv_fitted_parameters": rows}
+          f"parameters, {len(backtest)} back-test rows in "
+          f"{time.monotonic() - started:.0f} s", flush=True)
+    fitted_vars = {**dbt_vars, "clv_fitted_parameters": rows,
+                   "clv_backtest_rows": backtest}
     return dbt(["build", "--vars", json.dumps(fitted_vars), "-s",
-                "clv_model_parameters+", *only], env)
+                "clv_model_parameters+", "fct_clv_backtest+", *only], env)
 
 
 class RunLock:

@@ -19,7 +19,8 @@ Every fit works on rows collapsed to unique values with weights, optimises
 the log-parameters, and reports standard errors from the inverse of the
 numerical Hessian of the negative log-likelihood at the optimum. A fit that
 does not converge, or whose Hessian is not positive definite, raises
-FitError instead of returning numbers.
+FitError instead of returning numbers. An optional penalizer turns a fit
+into a maximum a posteriori one (see _penalised; off by default).
 """
 
 from __future__ import annotations
@@ -118,12 +119,47 @@ def _jacobian_of(gradient, point: np.ndarray) -> np.ndarray:
     return (jacobian + jacobian.T) / 2
 
 
+def _penalised(negative_ll, gradient, shapes: np.ndarray, penalizer: float):
+    """The objective and its gradient with penalizer x sum of (ln theta)^2
+    over the shape parameters (mask `shapes`): the negative log-posterior
+    under independent normal priors on the log shape parameters, centred
+    on 1 with variance 1 / (2 penalizer). Scale parameters (in time or
+    money units) are left free."""
+    if penalizer == 0:
+        return negative_ll, gradient
+    if penalizer < 0:
+        raise ValueError(f"the penalizer must be >= 0, got {penalizer}")
+
+    def objective(params: np.ndarray) -> float:
+        params = np.asarray(params, dtype=float)
+        if np.any(params <= 0):
+            return np.inf
+        return negative_ll(params) + penalizer * float(
+            np.sum(np.log(params[shapes]) ** 2))
+
+    def penalised_gradient(params: np.ndarray) -> np.ndarray:
+        params = np.asarray(params, dtype=float)
+        return gradient(params) + np.where(
+            shapes, 2 * penalizer * np.log(params) / params, 0.0)
+
+    return objective, (None if gradient is None else penalised_gradient)
+
+
 def _fit(model: str, names: list[str], negative_ll, start: np.ndarray,
-         n_observations: float, gradient=None) -> Fit:
+         n_observations: float, gradient=None, penalizer: float = 0.0,
+         shapes: list[str] | None = None) -> Fit:
     """Maximise over log-parameters, then standard errors in natural units.
 
     gradient, when given, returns d(negative_ll)/d(params) in natural units.
+    With a penalizer > 0 the estimate maximises the log-likelihood minus
+    penalizer x sum of (ln theta)^2 over the parameters named in `shapes`
+    (a maximum a posteriori estimate), the standard errors come from the
+    Hessian of that penalised objective, and log_likelihood is still the
+    plain log-likelihood at the estimate.
     """
+    plain_ll = negative_ll
+    mask = np.array([name in (shapes or names) for name in names])
+    negative_ll, gradient = _penalised(negative_ll, gradient, mask, penalizer)
 
     def on_log_scale(log_params: np.ndarray) -> float:
         value = negative_ll(np.exp(log_params))
@@ -161,9 +197,9 @@ def _fit(model: str, names: list[str], negative_ll, start: np.ndarray,
                params=dict(zip(names, estimate.tolist(), strict=True)),
                standard_errors=dict(zip(names, np.sqrt(variances).tolist(),
                                         strict=True)),
-               log_likelihood=-float(result.fun),
+               log_likelihood=-float(plain_ll(estimate)),
                n_observations=float(n_observations),
-               iterations=int(result.nit))
+               iterations=int(result.nit), extra={"penalizer": penalizer})
 
 
 # --------------------------------------------------------------- BG/NBD
@@ -193,8 +229,9 @@ def bgnbd_log_likelihood(params, frequency, recency, age) -> np.ndarray:
 
 
 def fit_bgnbd(frequency, recency, age, weights=None,
-              start=(1.0, 1.0, 1.0, 1.0)) -> Fit:
-    """Maximum-likelihood BG/NBD (r, alpha, a, b) on collapsed rows."""
+              start=(1.0, 1.0, 1.0, 1.0), penalizer: float = 0.0) -> Fit:
+    """Maximum-likelihood BG/NBD (r, alpha, a, b) on collapsed rows (with a
+    penalizer > 0: on r, a and b, see _fit)."""
     if weights is None:
         (x, t_x, age_u), weights = collapse(frequency, recency, age)
     else:
@@ -210,7 +247,8 @@ def fit_bgnbd(frequency, recency, age, weights=None,
     start[1] = max(start[1], float(np.average(age_u, weights=weights)) / 10)
     likelihood = _BgnbdLikelihood(x, t_x, age_u, weights)
     return _fit("bgnbd", ["r", "alpha", "a", "b"], likelihood.negative,
-                start, weights.sum(), gradient=likelihood.negative_gradient)
+                start, weights.sum(), gradient=likelihood.negative_gradient,
+                penalizer=penalizer, shapes=["r", "a", "b"])
 
 
 class _BgnbdLikelihood:
@@ -346,8 +384,9 @@ def gamma_gamma_log_likelihood(params, frequency, mean_value) -> np.ndarray:
 
 
 def fit_gamma_gamma(frequency, mean_value, weights=None,
-                    start=(1.0, 1.0, 1.0)) -> Fit:
-    """Maximum-likelihood Gamma-Gamma (p, q, gamma); customers with x >= 1."""
+                    start=(1.0, 1.0, 1.0), penalizer: float = 0.0) -> Fit:
+    """Maximum-likelihood Gamma-Gamma (p, q, gamma); customers with x >= 1
+    (with a penalizer > 0: on p and q, see _fit)."""
     x = np.asarray(frequency, dtype=float)
     m = np.asarray(mean_value, dtype=float)
     if weights is None:
@@ -366,7 +405,7 @@ def fit_gamma_gamma(frequency, mean_value, weights=None,
         return -float(np.dot(counts, gamma_gamma_log_likelihood(params, x, m)))
 
     return _fit("gamma_gamma", ["p", "q", "gamma"], negative_ll, start,
-                counts.sum())
+                counts.sum(), penalizer=penalizer, shapes=["p", "q"])
 
 
 def gamma_gamma_expected_value(params, frequency, mean_value) -> np.ndarray:
@@ -396,7 +435,8 @@ def sbg_survival(alpha: float, beta: float, periods) -> np.ndarray:
                   - special.betaln(alpha, beta))
 
 
-def fit_sbg(periods, churned, weights=None, start=(1.0, 1.0)) -> Fit:
+def fit_sbg(periods, churned, weights=None, start=(1.0, 1.0),
+            penalizer: float = 0.0) -> Fit:
     """Maximum-likelihood sBG (alpha, beta).
 
     One row per customer (or group with weights): `periods` = the period in
@@ -430,7 +470,7 @@ def fit_sbg(periods, churned, weights=None, start=(1.0, 1.0)) -> Fit:
         return -float(np.dot(counts, ll - special.betaln(alpha, beta)))
 
     return _fit("sbg", ["alpha", "beta"], negative_ll, np.asarray(start),
-                counts.sum())
+                counts.sum(), penalizer=penalizer)
 
 
 def survivors_to_observations(survivors) -> tuple[np.ndarray, np.ndarray,
@@ -512,3 +552,29 @@ def simulate_sbg(alpha: float, beta: float, cohort_size: int, periods: int,
     lifetime = rng.geometric(np.clip(churn, 1e-12, 1))
     return np.array([(lifetime > t).sum() for t in range(periods + 1)],
                     dtype=float)
+
+
+def simulate_bgnbd_holdout(params, age, holdout: float,
+                           rng: np.random.Generator) -> tuple[np.ndarray,
+                                                              np.ndarray,
+                                                              np.ndarray]:
+    """(frequency, recency) over (0, T] and the purchases in (T, T +
+    holdout] of customers under BG/NBD, from one purchase history each:
+    Poisson purchase times at rate lambda over (0, T + holdout], the
+    customer gone after the K-th repeat purchase (K ~ Geometric(p)). For
+    holdout back-tests with known truth."""
+    r, alpha, a, b = params
+    age = np.asarray(age, dtype=float)
+    n = age.size
+    rate = rng.gamma(r, 1 / alpha, n)
+    lasting = rng.geometric(np.clip(rng.beta(a, b, n), 1e-12, 1))
+    events = rng.poisson(rate * (age + holdout))
+    frequency, recency, later = np.zeros(n), np.zeros(n), np.zeros(n)
+    for i in np.flatnonzero(events):
+        times = np.sort(rng.uniform(0, age[i] + holdout, events[i]))
+        times = times[:lasting[i]]
+        before = times[times <= age[i]]
+        frequency[i] = before.size
+        recency[i] = before[-1] if before.size else 0.0
+        later[i] = times.size - before.size
+    return frequency, recency, later

@@ -452,6 +452,15 @@ def health_page(data: Data) -> list[Chart | Table]:
     renewals = data.df("""select customer_id, subscription_id,
             cast(term_ends_at as date) as term_ends_at, health_score, health_band
         from fct_renewals_at_risk order by term_ends_at limit 25""")
+    # how far the lifetime-value predictions can be trusted: each model
+    # refitted before the holdout window, against what happened in it
+    backtest = data.df("""select model, holdout_start_date, holdout_end_date,
+            customers, unscored_customers, round(predicted, 1) as predicted,
+            round(actual, 1) as actual,
+            round(mean_absolute_error, 3) as mean_absolute_error,
+            status_reason
+        from fct_clv_backtest where comparison = 'total' order by model"""
+                       ) if data.has("fct_clv_backtest") else pd.DataFrame()
     return [
         bars("health_bands", "Paying customers by health band", bands,
              "health_band", "customers", "dim_customer_health",
@@ -460,6 +469,11 @@ def health_page(data: Data) -> list[Chart | Table]:
               [("fct_health_alerts", "health_score")]),
         Table("renewals", "Renewals at risk (soonest first)", renewals,
               [("fct_renewals_at_risk", "term_ends_at")]),
+        *([Table("clv_backtest", "Lifetime-value predictions against the "
+                 "holdout window", backtest,
+                 [("fct_clv_backtest", "predicted"),
+                  ("fct_clv_backtest", "mean_absolute_error")])]
+          if len(backtest) else []),
     ]
 
 

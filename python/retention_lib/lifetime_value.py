@@ -36,7 +36,8 @@ DAYS_PER_MONTH = 365.25 / 12
 PARAMETER_COLUMNS = ["model", "segment", "parameter", "value", "standard_error",
                      "log_likelihood", "n_customers", "time_unit", "as_of_date",
                      "fit_scope", "contract_months", "cohort_month",
-                     "fit_status", "is_identified", "status_reason"]
+                     "fit_status", "is_identified", "status_reason",
+                     "penalizer"]
 # each model's parameters, in the order the fits return them
 MODEL_PARAMETERS = {"bgnbd": ["r", "alpha", "a", "b"],
                     "gamma_gamma": ["p", "q", "gamma"],
@@ -136,11 +137,14 @@ def subscription_lifetimes(customer_months: pd.DataFrame,
 MAX_RELATIVE_STANDARD_ERROR = 1.0
 # what a fit that does not converge or cannot be identified raises
 FIT_FAILURES = (clv.FitError, ValueError, FloatingPointError)
-# the order models, fitted one by one on a segment's _order_inputs
+# the order models, fitted one by one on a segment's _order_inputs, with
+# var clv_penalizer
 ORDER_FITS = {
-    "bgnbd": lambda group: clv.fit_bgnbd(group["x"], group["t_x"], group["T"]),
-    "gamma_gamma": lambda group: clv.fit_gamma_gamma(
-        group["x"], group["repeat_mean_value"].fillna(0).astype(float)),
+    "bgnbd": lambda group, penalizer: clv.fit_bgnbd(
+        group["x"], group["t_x"], group["T"], penalizer=penalizer),
+    "gamma_gamma": lambda group, penalizer: clv.fit_gamma_gamma(
+        group["x"], group["repeat_mean_value"].fillna(0).astype(float),
+        penalizer=penalizer),
 }
 
 
@@ -156,13 +160,15 @@ def unidentified_parameters(fit: clv.Fit) -> list[str]:
 
 def _fit_rows(model: str, attempt, n_customers: int, segment: str,
               time_unit: str, as_of_date, fit_scope: str,
-              contract_months=None, cohort_month=None) -> list[dict]:
+              contract_months=None, cohort_month=None,
+              penalizer: float = 0.0) -> list[dict]:
     """One row per parameter of one fit, whatever happened to it: the
     estimates of a converged fit (identified or not), or NULL values and
     the reason of a failed one. Each fit fails alone."""
     where = {"model": model, "segment": segment, "time_unit": time_unit,
              "as_of_date": as_of_date, "fit_scope": fit_scope,
-             "contract_months": contract_months, "cohort_month": cohort_month}
+             "contract_months": contract_months, "cohort_month": cohort_month,
+             "penalizer": float(penalizer)}
     try:
         fit = attempt()
     except FIT_FAILURES as error:
@@ -195,7 +201,8 @@ def _order_inputs(orders: pd.DataFrame, time_unit: str) -> pd.DataFrame:
 
 
 def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
-                   time_unit: str, as_of_date) -> pd.DataFrame:
+                   time_unit: str, as_of_date,
+                   penalizer: float = 0.0) -> pd.DataFrame:
     """Every fit, in the clv_model_parameters layout.
 
     orders: int_orders_summarized_to_customer joined with the customer's
@@ -207,7 +214,9 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
     converges without pinning its parameters down has is_identified false.
     Neither scores anybody (customer_values). The data test
     clv_model_parameters__overall_fits_exist warns when an overall or
-    contract-length fit is not identified, naming it.
+    contract-length fit is not identified, naming it. penalizer (var
+    clv_penalizer, default 0: plain maximum likelihood) penalises every
+    fit's shape parameters (retention_lib.clv._fit).
     """
     rows: list[dict] = []
     data = _order_inputs(orders, time_unit)
@@ -221,8 +230,10 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
                 # Gamma-Gamma is fitted on the repeat buyers only
                 n = len(group) if model == "bgnbd" else int(
                     (group["x"] > 0).sum())
-                rows += _fit_rows(model, lambda g=group, f=fit_model: f(g), n,
-                                  segment, time_unit, as_of_date, scope)
+                rows += _fit_rows(
+                    model, lambda g=group, f=fit_model: f(g, penalizer), n,
+                    segment, time_unit, as_of_date, scope,
+                    penalizer=penalizer)
     contracts = (lifetimes.dropna(subset=["contract_months"])
                  .groupby("contract_months") if not lifetimes.empty else [])
     for length, contract in contracts:
@@ -234,9 +245,10 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
         for segment, scope, cohort, group in groups:
             rows += _fit_rows(
                 "sbg", lambda g=group: clv.fit_sbg(
-                    g["contract_periods"].astype(int), g["churned"]),
+                    g["contract_periods"].astype(int), g["churned"],
+                    penalizer=penalizer),
                 len(group), segment, sbg_time_unit(length), as_of_date, scope,
-                length, cohort)
+                length, cohort, penalizer)
     out = pd.DataFrame(rows, columns=PARAMETER_COLUMNS)
     # whole numbers stay whole next to the NULLs of the order models (a
     # float column would hand '1.0' to a BIGINT cast on the servers)
@@ -253,7 +265,7 @@ FIT_INPUTS = {"orders": "int_orders_summarized_to_customer",
 
 def fit_from_inputs(orders: pd.DataFrame, customers: pd.DataFrame,
                     lifetimes: pd.DataFrame, as_of_date,
-                    time_unit: str) -> pd.DataFrame:
+                    time_unit: str, penalizer: float = 0.0) -> pd.DataFrame:
     """fit_parameters on the fit inputs as any engine hands them over
     (numbers as Decimal or text, rows in any order): rows sorted by
     customer, segment joined ('unknown' when missing), numbers as floats.
@@ -274,7 +286,7 @@ def fit_from_inputs(orders: pd.DataFrame, customers: pd.DataFrame,
         lifetimes[column] = pd.to_numeric(lifetimes[column]).astype("Int64")
     lifetimes["churned"] = lifetimes["churned"].astype(bool)
     return fit_parameters(orders, lifetimes, time_unit,
-                          pd.Timestamp(as_of_date).date())
+                          pd.Timestamp(as_of_date).date(), float(penalizer))
 
 
 def _plain(value):
@@ -293,12 +305,16 @@ def _plain(value):
     return value
 
 
-def fitted_rows(parameters: pd.DataFrame) -> list[list]:
-    """The fits as plain values (text, floats, ints, 'YYYY-MM-DD', 'true'
-    or 'false', None for NULL), in PARAMETER_COLUMNS order: what the CLI
-    hands to clv_model_parameters.sql in var clv_fitted_parameters."""
-    return [[_plain(row[column]) for column in PARAMETER_COLUMNS]
-            for _, row in parameters[PARAMETER_COLUMNS].iterrows()]
+def fitted_rows(parameters: pd.DataFrame,
+                columns: list[str] | None = None) -> list[list]:
+    """The fits (or other rows computed in Python, in `columns` order) as
+    plain values (text, floats, ints, 'YYYY-MM-DD', 'true' or 'false', None
+    for NULL), in PARAMETER_COLUMNS order by default: what the CLI hands to
+    clv_model_parameters.sql in var clv_fitted_parameters (and to
+    fct_clv_backtest.sql in var clv_backtest_rows)."""
+    columns = columns or PARAMETER_COLUMNS
+    return [[_plain(row[column]) for column in columns]
+            for _, row in parameters[columns].iterrows()]
 
 
 def _identified_fits(parameters: pd.DataFrame, model: str,

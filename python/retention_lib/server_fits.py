@@ -6,14 +6,15 @@ var clv_fitted_parameters), then reads the fit inputs (small: one row per
 customer) through the engine's DB-API driver, fits them with
 retention_lib.lifetime_value.fit_from_inputs, the function the DuckDB
 model calls, and builds clv_model_parameters and what depends on it with
-the rows in var clv_fitted_parameters.
+the rows in var clv_fitted_parameters, and fct_clv_backtest with the
+holdout back-tests (retention_lib.clv_backtest) in var clv_backtest_rows.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from retention_lib import lifetime_value, runner
+from retention_lib import clv_backtest, lifetime_value, runner
 
 
 def connect(target: str, settings: dict):
@@ -42,12 +43,14 @@ def read(connection, query: str) -> pd.DataFrame:
 
 
 def fit_on_server(target: str, settings: dict, manifest: dict,
-                  time_unit: str) -> list[list]:
-    """The fits of the built inputs, as the rows of var
-    clv_fitted_parameters."""
+                  time_unit: str, penalizer: float = 0.0
+                  ) -> tuple[list[list], list[list]]:
+    """The fits of the built inputs and their holdout back-tests, as the
+    rows of vars clv_fitted_parameters and clv_backtest_rows."""
     quote = "`" if target == "spark" else '"'
     relations = {}
-    for role, name in lifetime_value.FIT_INPUTS.items():
+    inputs = {**lifetime_value.FIT_INPUTS, "window": "util_clv_holdout_window"}
+    for role, name in inputs.items():
         schema, table = runner.model_relation(manifest, name)
         relations[role] = f"{quote}{schema}{quote}.{quote}{table}{quote}"
     connection = connect(target, settings)
@@ -57,6 +60,11 @@ def fit_on_server(target: str, settings: dict, manifest: dict,
     finally:
         connection.close()
     parameters = lifetime_value.fit_from_inputs(
+        frames["orders"].copy(), frames["customers"],
+        frames["lifetimes"].copy(), frames["as_of"]["as_of_date"].iloc[0],
+        time_unit, penalizer)
+    backtest = clv_backtest.backtest_from_inputs(
         frames["orders"], frames["customers"], frames["lifetimes"],
-        frames["as_of"]["as_of_date"].iloc[0], time_unit)
-    return lifetime_value.fitted_rows(parameters)
+        frames["window"], time_unit, penalizer)
+    return (lifetime_value.fitted_rows(parameters),
+            lifetime_value.fitted_rows(backtest, clv_backtest.BACKTEST_COLUMNS))

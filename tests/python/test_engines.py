@@ -1,10 +1,12 @@
 """Every mart is SQL and portable. dbt Python models run on DuckDB only
-(dbt-postgres runs none, dbt-spark only on Databricks): the one left, the
-CLV fits (int_clv_parameters_fitted), is disabled on the postgres and spark
-targets, where the CLI fits the same inputs and hands the rows to the SQL
-mart clv_model_parameters in var clv_fitted_parameters; the lifetime-value
-marts, which read the fits, are enabled there exactly when the fits are
-handed over. `dbt parse` needs no server, so this runs anywhere."""
+(dbt-postgres runs none, dbt-spark only on Databricks): the two left, the
+CLV fits (int_clv_parameters_fitted) and their back-tests
+(int_clv_backtest_computed), are disabled on the postgres and spark
+targets, where the CLI computes the same rows and hands them to the SQL
+marts clv_model_parameters and fct_clv_backtest in vars
+clv_fitted_parameters and clv_backtest_rows; the lifetime-value marts are
+enabled there exactly when those rows are handed over. `dbt parse` needs
+no server, so this runs anywhere."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ import pytest
 
 from retention_lib import runner
 
-FIT_READERS = {"clv_model_parameters", "fct_customer_lifetime_value"}
+FIT_READERS = {"clv_model_parameters", "fct_customer_lifetime_value",
+               "fct_clv_backtest"}
+PYTHON_MODELS = {"int_clv_parameters_fitted", "int_clv_backtest_computed"}
 HEALTH_MARTS = {"fct_customer_health_snapshots", "fct_health_score_backtest",
                 "dim_customer_health", "fct_health_alerts", "fct_renewals_at_risk"}
 
@@ -47,7 +51,7 @@ def test_every_mart_is_sql_and_built_on_server_engines_with_the_fits(
     assert set(duckdb_marts.values()) == {"sql"}
     python_models = {node["name"] for node in duckdb_manifest["nodes"].values()
                      if node.get("language") == "python"}
-    assert python_models == {"int_clv_parameters_fitted"}
+    assert python_models == PYTHON_MODELS
     # a plain dbt build on a server, without the CLI's fits: every mart
     # but those reading the fits
     other = parse(engine, tmp_path / engine)
@@ -55,10 +59,11 @@ def test_every_mart_is_sql_and_built_on_server_engines_with_the_fits(
     assert HEALTH_MARTS <= set(other_marts)
     assert set(other_marts) == set(duckdb_marts) - FIT_READERS
     disabled = {key.split(".")[-1] for key in other["disabled"]}
-    assert FIT_READERS | {"int_clv_parameters_fitted"} <= disabled
+    assert FIT_READERS | PYTHON_MODELS <= disabled
     # with the fits handed over (what the CLI does), every mart is built
     fitted = mart_models(parse(engine, tmp_path / f"{engine}_fitted", "--vars",
-                               '{clv_fitted_parameters: []}'))
+                               '{clv_fitted_parameters: [], '
+                               'clv_backtest_rows: []}'))
     assert fitted == duckdb_marts
     # no enabled node depends on a disabled one
     enabled_ids = set(other["nodes"])

@@ -26,7 +26,8 @@ def model(dbt, session):
     lifetimes = dbt.ref("int_subscription_lifetimes_summarized_to_customer").df()
     as_of_date = dbt.ref("util_as_of_date").df()["as_of_date"].iloc[0]
     parameters = lifetime_value.fit_from_inputs(
-        orders, customers, lifetimes, as_of_date, dbt.config.get("clv_time_unit"))
+        orders, customers, lifetimes, as_of_date, dbt.config.get("clv_time_unit"),
+        float(dbt.config.get("clv_penalizer")))
     # every non-text column typed, so that no fit at all (a business
     # without orders or churn yet) still gives the documented types
     return relation_with_types(session, parameters, {
@@ -36,4 +37,4 @@ def model(dbt, session):
         "time_unit": "varchar", "as_of_date": "date", "fit_scope": "varchar",
         "contract_months": "bigint", "cohort_month": "date",
         "fit_status": "varchar", "is_identified": "boolean",
-        "status_reason": "varchar"})
+        "status_reason": "varchar", "penalizer": "double"})

@@ -8,10 +8,6 @@
    which every engine parses to the same bits). #}
 
 {%- set fitted = var('clv_fitted_parameters', none) %}
-{#- a quote inside a text literal: doubled, or escaped on Spark, which
-    reads '' as two adjacent literals #}
-{%- set quote = "\\'" if target.type == 'spark' else "''" %}
-{%- set backslash = '\\\\' if target.type == 'spark' else '\\' %}
 
 {%- set columns = [
     ('model', dbt.type_string()), ('segment', dbt.type_string()),
@@ -21,7 +17,7 @@
     ('as_of_date', 'date'), ('fit_scope', dbt.type_string()),
     ('contract_months', dbt.type_bigint()), ('cohort_month', 'date'),
     ('fit_status', dbt.type_string()), ('is_identified', dbt.type_boolean()),
-    ('status_reason', dbt.type_string())] %}
+    ('status_reason', dbt.type_string()), ('penalizer', type_double())] %}
 
 {%- if fitted is none %}
 
@@ -40,32 +36,13 @@ select
     cohort_month,
     fit_status,
     is_identified,
-    status_reason
+    status_reason,
+    penalizer
 
 from {{ ref('int_clv_parameters_fitted') }}
 
 {%- else %}
 
-{%- for row in fitted %}
-select
-    {%- for name, data_type in columns %}
-    {%- if row[loop.index0] is none %}
-    cast(null as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
-    {%- else %}
-    cast('{{ row[loop.index0] | string | replace('\\', backslash)
-        | replace("'", quote) }}'
-        as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
-    {%- endif %}
-    {%- endfor %}
-{{ 'union all' if not loop.last }}
-{%- endfor %}
-
-{%- if not fitted %}
-select
-    {%- for name, data_type in columns %}
-    cast(null as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
-    {%- endfor %}
-where 1 = 0
-{%- endif %}
+{{ literal_rows(fitted, columns) }}
 
 {%- endif %}
