@@ -303,29 +303,34 @@ def run_on_server(target: str, dbt_vars: dict, env: dict, full_refresh: bool,
     return 0
 
 
+# the marts over rows computed in Python, built in the second step on a
+# server (each enabled there by its var)
+FITTED_MARTS = ["clv_model_parameters", "fct_clv_backtest",
+                "fct_churn_risk_model_parameters", "fct_churn_risk_backtest"]
+
+
 def build_fitted_marts(target: str, dbt_vars: dict, env: dict,
                        only: list[str]) -> int:
     """The second step on a server: fit the lifetime-value models on the
     inputs just built (retention_lib.server_fits), then build
     clv_model_parameters and its dependants with the fits in var
     clv_fitted_parameters, and fct_clv_backtest with its rows in var
-    clv_backtest_rows. A fit that fails leaves its rows out, as on
+    clv_backtest_rows; the churn-risk marts likewise
+    (server_fits.fit_on_server). A fit that fails leaves its rows out, as on
     DuckDB."""
     settings = SERVER_SETTINGS[target](env)
     manifest = read_manifest(PROJECT_DIR / env.get("DBT_TARGET_PATH", "target")
                              / "manifest.json")
-    clv_vars = project_vars(dbt_vars)
     started = time.monotonic()
-    rows, backtest = server_fits.fit_on_server(
-        target, settings, manifest, clv_vars["clv_time_unit"],
-        float(clv_vars["clv_penalizer"]))
-    print(f"Fitted the lifetime-value models on target {target}: {len(rows)} "
-          f"parameters, {len(backtest)} back-test rows in "
-          f"{time.monotonic() - started:.0f} s", flush=True)
-    fitted_vars = {**dbt_vars, "clv_fitted_parameters": rows,
-                   "clv_backtest_rows": backtest}
+    computed = server_fits.fit_on_server(target, settings, manifest,
+                                         project_vars(dbt_vars))
+    print(f"Fitted the lifetime-value and churn-risk models on target "
+          f"{target}: " + ", ".join(f"{len(rows)} rows of {name}"
+                                    for name, rows in computed.items())
+          + f" in {time.monotonic() - started:.0f} s", flush=True)
+    fitted_vars = {**dbt_vars, **computed}
     return dbt(["build", "--vars", json.dumps(fitted_vars), "-s",
-                "clv_model_parameters+", "fct_clv_backtest+", *only], env)
+                *(f"{mart}+" for mart in FITTED_MARTS), *only], env)
 
 
 class RunLock:

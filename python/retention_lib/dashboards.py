@@ -461,6 +461,22 @@ def health_page(data: Data) -> list[Chart | Table]:
             status_reason
         from fct_clv_backtest where comparison = 'total' order by model"""
                        ) if data.has("fct_clv_backtest") else pd.DataFrame()
+    # the learned churn-risk model beside the score: riskiest first, and
+    # how both did out of time
+    risks = data.df("""select customer_id, round(churn_probability, 3)
+            as churn_probability, risk_decile, top_reason_1, top_reason_2,
+            top_reason_3, health_score, health_band
+        from fct_churn_risk_scores where churn_probability is not null
+        order by churn_probability desc, customer_id limit 25"""
+                    ) if data.has("fct_churn_risk_scores") else pd.DataFrame()
+    scorers = data.df("""select scorer, observations, churned_observations,
+            round(roc_auc, 3) as roc_auc, round(roc_auc_ci_low, 3) as ci_low,
+            round(roc_auc_ci_high, 3) as ci_high,
+            round(top_decile_lift, 2) as top_decile_lift,
+            first_evaluation_date, last_evaluation_date, status_reason
+        from fct_churn_risk_backtest where section = 'overall'
+        order by scorer""") if data.has("fct_churn_risk_backtest") \
+        else pd.DataFrame()
     return [
         bars("health_bands", "Paying customers by health band", bands,
              "health_band", "customers", "dim_customer_health",
@@ -469,6 +485,14 @@ def health_page(data: Data) -> list[Chart | Table]:
               [("fct_health_alerts", "health_score")]),
         Table("renewals", "Renewals at risk (soonest first)", renewals,
               [("fct_renewals_at_risk", "term_ends_at")]),
+        *([Table("churn_risk", "Churn risk, learned model (highest first)",
+                 risks, [("fct_churn_risk_scores", "churn_probability"),
+                         ("fct_churn_risk_scores", "top_reason_1")])]
+          if len(risks) else []),
+        *([Table("churn_backtest", "Churn model and health score out of time",
+                 scorers, [("fct_churn_risk_backtest", "roc_auc"),
+                           ("fct_churn_risk_backtest", "roc_auc_ci_low")])]
+          if len(scorers) else []),
         *([Table("clv_backtest", "Lifetime-value predictions against the "
                  "holdout window", backtest,
                  [("fct_clv_backtest", "predicted"),

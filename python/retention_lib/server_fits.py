@@ -7,14 +7,15 @@ customer) through the engine's DB-API driver, fits them with
 retention_lib.lifetime_value.fit_from_inputs, the function the DuckDB
 model calls, and builds clv_model_parameters and what depends on it with
 the rows in var clv_fitted_parameters, and fct_clv_backtest with the
-holdout back-tests (retention_lib.clv_backtest) in var clv_backtest_rows.
+holdout back-tests (retention_lib.clv_backtest) in var clv_backtest_rows;
+the churn-risk model (retention_lib.churn_risk) the same way.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from retention_lib import clv_backtest, lifetime_value, runner
+from retention_lib import churn_risk, clv_backtest, lifetime_value, runner
 
 
 def connect(target: str, settings: dict):
@@ -43,28 +44,44 @@ def read(connection, query: str) -> pd.DataFrame:
 
 
 def fit_on_server(target: str, settings: dict, manifest: dict,
-                  time_unit: str, penalizer: float = 0.0
-                  ) -> tuple[list[list], list[list]]:
-    """The fits of the built inputs and their holdout back-tests, as the
-    rows of vars clv_fitted_parameters and clv_backtest_rows."""
+                  dbt_vars: dict) -> dict[str, list[list]]:
+    """The rows computed in Python from the built inputs, by the var that
+    hands them to their SQL mart: clv_fitted_parameters and
+    clv_backtest_rows (lifetime value), churn_risk_parameters and
+    churn_risk_backtest_rows (churn risk). dbt_vars: the project's vars
+    with the run's overrides (runner.project_vars)."""
     quote = "`" if target == "spark" else '"'
     relations = {}
-    inputs = {**lifetime_value.FIT_INPUTS, "window": "util_clv_holdout_window"}
+    inputs = {**lifetime_value.FIT_INPUTS, "window": "util_clv_holdout_window",
+              "snapshots": "int_health_snapshots_sampled_to_quarter"}
     for role, name in inputs.items():
         schema, table = runner.model_relation(manifest, name)
         relations[role] = f"{quote}{schema}{quote}.{quote}{table}{quote}"
     connection = connect(target, settings)
     try:
-        frames = {role: read(connection, f"select * from {relation}")
+        frames = {role: read(connection, f"select * from {relation}"
+                             + (" where is_outcome_observed"
+                                if role == "snapshots" else ""))
                   for role, relation in relations.items()}
     finally:
         connection.close()
+    time_unit = dbt_vars["clv_time_unit"]
+    penalizer = float(dbt_vars["clv_penalizer"])
+    as_of_date = frames["as_of"]["as_of_date"].iloc[0]
     parameters = lifetime_value.fit_from_inputs(
         frames["orders"].copy(), frames["customers"],
-        frames["lifetimes"].copy(), frames["as_of"]["as_of_date"].iloc[0],
-        time_unit, penalizer)
+        frames["lifetimes"].copy(), as_of_date, time_unit, penalizer)
     backtest = clv_backtest.backtest_from_inputs(
         frames["orders"], frames["customers"], frames["lifetimes"],
         frames["window"], time_unit, penalizer)
-    return (lifetime_value.fitted_rows(parameters),
-            lifetime_value.fitted_rows(backtest, clv_backtest.BACKTEST_COLUMNS))
+    churn_parameters, churn_backtest = churn_risk.fit_from_inputs(
+        frames["snapshots"], as_of_date,
+        **churn_risk.settings(dbt_vars.get))
+    return {
+        "clv_fitted_parameters": lifetime_value.fitted_rows(parameters),
+        "clv_backtest_rows": lifetime_value.fitted_rows(
+            backtest, clv_backtest.BACKTEST_COLUMNS),
+        "churn_risk_parameters": lifetime_value.fitted_rows(
+            churn_parameters, churn_risk.PARAMETER_COLUMNS),
+        "churn_risk_backtest_rows": lifetime_value.fitted_rows(
+            churn_backtest, churn_risk.BACKTEST_COLUMNS)}

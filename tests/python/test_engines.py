@@ -1,11 +1,10 @@
 """Every mart is SQL and portable. dbt Python models run on DuckDB only
-(dbt-postgres runs none, dbt-spark only on Databricks): the two left, the
-CLV fits (int_clv_parameters_fitted) and their back-tests
-(int_clv_backtest_computed), are disabled on the postgres and spark
-targets, where the CLI computes the same rows and hands them to the SQL
-marts clv_model_parameters and fct_clv_backtest in vars
-clv_fitted_parameters and clv_backtest_rows; the lifetime-value marts are
-enabled there exactly when those rows are handed over. `dbt parse` needs
+(dbt-postgres runs none, dbt-spark only on Databricks): those left, the
+CLV fits and back-tests and the churn-risk model and its back-test, are
+disabled on the postgres and spark targets, where the CLI computes the
+same rows and hands them to their SQL marts in vars
+(retention_lib.server_fits); the marts that read them are enabled there
+exactly when those rows are handed over. `dbt parse` needs
 no server, so this runs anywhere."""
 
 from __future__ import annotations
@@ -17,8 +16,10 @@ import pytest
 from retention_lib import runner
 
 FIT_READERS = {"clv_model_parameters", "fct_customer_lifetime_value",
-               "fct_clv_backtest"}
-PYTHON_MODELS = {"int_clv_parameters_fitted", "int_clv_backtest_computed"}
+               "fct_clv_backtest", "fct_churn_risk_model_parameters",
+               "fct_churn_risk_backtest", "fct_churn_risk_scores"}
+PYTHON_MODELS = {"int_clv_parameters_fitted", "int_clv_backtest_computed",
+                 "int_churn_risk_fitted", "int_churn_risk_backtest_computed"}
 HEALTH_MARTS = {"fct_customer_health_snapshots", "fct_health_score_backtest",
                 "dim_customer_health", "fct_health_alerts", "fct_renewals_at_risk"}
 
@@ -62,8 +63,10 @@ def test_every_mart_is_sql_and_built_on_server_engines_with_the_fits(
     assert FIT_READERS | PYTHON_MODELS <= disabled
     # with the fits handed over (what the CLI does), every mart is built
     fitted = mart_models(parse(engine, tmp_path / f"{engine}_fitted", "--vars",
-                               '{clv_fitted_parameters: [], '
-                               'clv_backtest_rows: []}'))
+                               json.dumps({name: [] for name in (
+                                   "clv_fitted_parameters", "clv_backtest_rows",
+                                   "churn_risk_parameters",
+                                   "churn_risk_backtest_rows")})))
     assert fitted == duckdb_marts
     # no enabled node depends on a disabled one
     enabled_ids = set(other["nodes"])

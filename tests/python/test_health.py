@@ -218,3 +218,67 @@ def test_sql_health_marts_equal_the_python_reference_exactly(clean_build):
     differences = health_reference_differences(warehouse / "work.duckdb")
     assert differences == {"fct_customer_health_snapshots": 0,
                            "fct_health_score_backtest": 0}
+
+
+@pytest.mark.dbt
+def test_churn_risk_marts_equal_the_python_reference_and_leak_nothing(
+        clean_build):
+    """fct_churn_risk_scores (SQL, every engine) scores the latest
+    snapshot as retention_lib.churn_risk does with the published
+    parameters: the same probabilities and reasons. The model was trained
+    only on sampled snapshots whose outcome window ended by the split, and
+    the published back-test is what the library computes from the same
+    sampled snapshots."""
+    from retention_lib import churn_risk
+
+    warehouse, _ = clean_build
+    con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    try:
+        sampled = con.execute(
+            "select * from int_health_snapshots_sampled_to_quarter").df()
+        parameters = con.execute(
+            "select * from fct_churn_risk_model_parameters").df()
+        backtest = con.execute("select * from fct_churn_risk_backtest").df()
+        scores = con.execute("select * from fct_churn_risk_scores "
+                             "order by customer_id").df()
+        as_of = con.execute("select as_of_date from util_as_of_date").fetchone()[0]
+    finally:
+        con.close()
+    settings = churn_risk.settings(runner.project_vars({}).get)
+    expected_parameters, expected_backtest = churn_risk.fit_from_inputs(
+        sampled, as_of, **settings)
+    assert len(parameters) == len(churn_risk.design_columns()) + 1
+    pd.testing.assert_frame_equal(
+        parameters.sort_values("input_name", ignore_index=True)[
+            ["input_name", "coefficient", "training_mean", "training_scale"]],
+        expected_parameters.sort_values("input_name", ignore_index=True)[
+            ["input_name", "coefficient", "training_mean", "training_scale"]],
+        check_dtype=False)
+    overall = backtest.set_index(["scorer", "section"]).sort_index()
+    expected = expected_backtest.set_index(["scorer", "section"]).sort_index()
+    for scorer in ("churn_model", "health_score"):
+        assert overall.loc[(scorer, "overall"), "roc_auc"] == pytest.approx(
+            expected.loc[(scorer, "overall"), "roc_auc"], abs=1e-12)
+    # out of time: the split is the first evaluation snapshot, every
+    # training window ends by it
+    split = pd.Timestamp(parameters["split_date"].iloc[0])
+    first = pd.Timestamp(overall.loc[("churn_model", "overall"),
+                                     "first_evaluation_date"])
+    assert split == first
+    observed = sampled[sampled["is_outcome_observed"]]
+    training = observed[pd.to_datetime(observed["snapshot_date"])
+                        + pd.Timedelta(days=settings["horizon_days"]) <= split]
+    assert parameters["training_observations"].iloc[0] == len(training)
+    # the latest snapshot scored in SQL as in Python
+    model = churn_risk.model_from_parameters(parameters)
+    latest = sampled[sampled["is_latest"]].sort_values(
+        "customer_id", ignore_index=True)
+    assert list(latest["customer_id"]) == list(scores["customer_id"])
+    np.testing.assert_allclose(scores["churn_probability"],
+                               model.probability(latest), rtol=1e-9, atol=1e-12)
+    reasons = model.top_reasons(latest)
+    sql_reasons = [[r for r in row if r is not None] for row in scores[
+        ["top_reason_1", "top_reason_2", "top_reason_3"]].itertuples(
+            index=False)]
+    assert sql_reasons == reasons
+    assert scores["unscored_reason"].isna().all()
