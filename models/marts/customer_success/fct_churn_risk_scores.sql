@@ -131,11 +131,17 @@ intercept as (
 
 ),
 
+-- the contributions summed as decimals: a sum of doubles depends on the
+-- order of its rows, and two builds of the same data must be equal
 logits as (
 
     select
         contributions.customer_id,
-        intercept.coefficient + sum(contributions.contribution) as logit
+        intercept.coefficient
+        + cast(
+            sum(cast(contributions.contribution as decimal(38, 18)))
+            as {{ type_double() }}
+        ) as logit
 
     from contributions
 
