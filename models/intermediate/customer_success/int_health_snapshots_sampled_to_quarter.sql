@@ -31,18 +31,6 @@ inputs as (
 
 ),
 
-churn_dates as (
-
-    select distinct
-        customer_id,
-        {{ dbt.last_day('date_month', 'month') }} as churn_date
-
-    from {{ ref('fct_customer_mrr_monthly') }}
-
-    where movement = 'churn'
-
-),
-
 dates as (
 
     select distinct snapshot_date from snapshots
@@ -95,42 +83,38 @@ sampled_dates as (
 
 ),
 
-churn_hits as (
+sampled as (
 
-    select distinct
-        snapshots.snapshot_date,
-        snapshots.customer_id
+    select
+        snapshots.*,
+        sampled_dates.is_outcome_observed,
+        sampled_dates.is_latest
 
     from snapshots
 
     inner join sampled_dates
         on snapshots.snapshot_date = sampled_dates.snapshot_date
 
-    inner join churn_dates
-        on
-            snapshots.customer_id = churn_dates.customer_id
-            and snapshots.snapshot_date < churn_dates.churn_date
-            and churn_dates.churn_date <= cast({{ dbt.dateadd(
-                'day', horizon_days, 'snapshots.snapshot_date') }} as date)
+),
 
-)
+{{ churn_within_horizon('sampled', horizon_days) }}
 
 select
-    snapshots.snapshot_date,
-    snapshots.customer_id,
-    sampled_dates.is_outcome_observed,
-    sampled_dates.is_latest,
+    sampled.snapshot_date,
+    sampled.customer_id,
+    sampled.is_outcome_observed,
+    sampled.is_latest,
     case
-        when sampled_dates.is_outcome_observed
+        when sampled.is_outcome_observed
             then churn_hits.customer_id is not null
     end as churned,
-    snapshots.health_score,
-    snapshots.health_band,
-    snapshots.usage_score,
-    snapshots.breadth_score,
-    snapshots.support_score,
-    snapshots.billing_score,
-    snapshots.sentiment_score,
+    sampled.health_score,
+    sampled.health_band,
+    sampled.usage_score,
+    sampled.breadth_score,
+    sampled.support_score,
+    sampled.billing_score,
+    sampled.sentiment_score,
     inputs.user_count,
     inputs.active_users_30d,
     inputs.events_30d,
@@ -144,17 +128,14 @@ select
     inputs.latest_nps_score,
     inputs.latest_csat_score
 
-from snapshots
-
-inner join sampled_dates
-    on snapshots.snapshot_date = sampled_dates.snapshot_date
+from sampled
 
 inner join inputs
     on
-        snapshots.snapshot_date = inputs.snapshot_date
-        and snapshots.customer_id = inputs.customer_id
+        sampled.snapshot_date = inputs.snapshot_date
+        and sampled.customer_id = inputs.customer_id
 
 left join churn_hits
     on
-        snapshots.snapshot_date = churn_hits.snapshot_date
-        and snapshots.customer_id = churn_hits.customer_id
+        sampled.snapshot_date = churn_hits.snapshot_date
+        and sampled.customer_id = churn_hits.customer_id

@@ -34,18 +34,6 @@ snapshots as (
 
 ),
 
-churn_dates as (
-
-    select distinct
-        customer_id,
-        {{ dbt.last_day('date_month', 'month') }} as churn_date
-
-    from {{ ref('fct_customer_mrr_monthly') }}
-
-    where movement = 'churn'
-
-),
-
 eligible as (
 
     select snapshots.*
@@ -63,22 +51,7 @@ eligible as (
 
 ),
 
-churn_hits as (
-
-    select distinct
-        eligible.snapshot_date,
-        eligible.customer_id
-
-    from eligible
-
-    inner join churn_dates
-        on
-            eligible.customer_id = churn_dates.customer_id
-            and eligible.snapshot_date < churn_dates.churn_date
-            and churn_dates.churn_date <= cast({{ dbt.dateadd(
-                'day', horizon_days, 'eligible.snapshot_date') }} as date)
-
-),
+{{ churn_within_horizon('eligible', horizon_days) }},
 
 labelled as (
 
