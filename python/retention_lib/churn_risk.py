@@ -170,25 +170,6 @@ def fit(train: pd.DataFrame, churned, l2: float = 1.0) -> ChurnModel:
                       intercept, l2)
 
 
-def evaluation_snapshots(snapshot_dates, as_of_date, horizon_days: int = 90,
-                         evaluations: int = 4) -> list[pd.Timestamp]:
-    """The evaluation snapshots, latest first: the latest whose horizon has
-    passed by as_of_date, then every ceil(horizon / 7) weeks before it
-    that exists, at most `evaluations` (their windows do not overlap)."""
-    dates = sorted(set(pd.to_datetime(pd.Series(snapshot_dates))))
-    as_of = pd.Timestamp(as_of_date)
-    done = [d for d in dates if d + pd.Timedelta(days=horizon_days) <= as_of]
-    if not done:
-        return []
-    step = pd.Timedelta(weeks=int(np.ceil(horizon_days / 7)))
-    chosen, target = [], done[-1]
-    available = set(done)
-    while target in available and len(chosen) < evaluations:
-        chosen.append(target)
-        target = target - step
-    return chosen
-
-
 def training_snapshots(snapshot_dates, split_date,
                        horizon_days: int = 90) -> list[pd.Timestamp]:
     """Snapshots whose whole outcome window ends on or before split_date."""
@@ -234,15 +215,23 @@ def bootstrap_auc(risk, churned, clusters, resamples: int = 1000,
     return estimate, float(low), float(high)
 
 
+def risk_deciles(risk) -> np.ndarray:
+    """Each row's decile of risk, 1 (lowest) to 10: ten groups of equal
+    size (within one row), ties split by row order."""
+    risk = np.asarray(risk, dtype=float)
+    decile = np.empty(risk.size, dtype=int)
+    decile[np.argsort(risk, kind="stable")] = (
+        np.arange(risk.size) * 10 // max(risk.size, 1) + 1)
+    return decile
+
+
 def calibration_by_decile(probability, churned) -> pd.DataFrame:
     """Deciles of the predicted probability (1 = lowest risk): rows,
     mean predicted probability, observed churn rate."""
     probability = np.asarray(probability, dtype=float)
     churned = np.asarray(churned, dtype=float)
-    order = np.argsort(probability, kind="stable")
-    decile = np.empty(probability.size, dtype=int)
-    decile[order] = np.arange(probability.size) * 10 // max(probability.size, 1) + 1
-    frame = pd.DataFrame({"decile": decile, "predicted": probability,
+    frame = pd.DataFrame({"decile": risk_deciles(probability),
+                          "predicted": probability,
                           "churned": churned})
     return frame.groupby("decile").agg(
         rows=("churned", "size"), mean_predicted=("predicted", "mean"),
@@ -297,17 +286,14 @@ def _scorer_rows(scorer: str, risk: np.ndarray, churned: np.ndarray,
                                             else float(probability.mean())),
              "roc_auc": auc, "roc_auc_ci_low": low, "roc_auc_ci_high": high,
              "top_decile_lift": top_decile_lift(risk, churned)}]
-    deciles = calibration_by_decile(risk, churned)
-    order = np.argsort(risk, kind="stable")
-    decile = np.empty(risk.size, dtype=int)
-    decile[order] = np.arange(risk.size) * 10 // risk.size + 1
-    for row in deciles.itertuples():
-        inside = decile == row.decile
+    decile = risk_deciles(risk)
+    for label in np.unique(decile):
+        inside = decile == label
         rows.append({
-            "scorer": scorer, "section": "decile", "label": str(row.decile),
-            "observations": int(row.rows),
+            "scorer": scorer, "section": "decile", "label": str(label),
+            "observations": int(inside.sum()),
             "churned_observations": int(churned[inside].sum()),
-            "churn_rate": float(row.churn_rate),
+            "churn_rate": float(churned[inside].mean()),
             "mean_predicted_probability": (
                 None if probability is None
                 else float(probability[inside].mean())),
@@ -326,17 +312,25 @@ def _scorer_rows(scorer: str, risk: np.ndarray, churned: np.ndarray,
     return rows
 
 
-def fit_from_inputs(sampled: pd.DataFrame, as_of_date, *, l2: float,
-                    evaluations: int, resamples: int,
-                    horizon_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(fct_churn_risk_model_parameters, fct_churn_risk_backtest) from the rows
-    of int_health_snapshots_sampled_to_quarter (any engine's frame).
+@dataclass
+class _Split:
+    """The sampled snapshots split in time, and the model if it could be
+    fitted (else the reason)."""
 
-    Evaluation: the latest `evaluations` sampled snapshots whose outcome is
-    observed (one row per customer each, windows apart); training: the
+    train: pd.DataFrame
+    test: pd.DataFrame
+    split: pd.Timestamp | None
+    window: dict
+    model: ChurnModel | None
+    reason: str | None
+
+
+def _split_and_fit(sampled: pd.DataFrame, as_of_date, l2: float,
+                   evaluations: int, horizon_days: int) -> _Split:
+    """Evaluation: the latest `evaluations` sampled snapshots whose outcome
+    is observed (one row per customer each, windows apart); training: the
     sampled snapshots whose window ends on or before the first of them.
-    The model is fitted on training rows only; the model and the health
-    score (risk 100 - health_score) are scored on the evaluation rows."""
+    The model is fitted on the training rows only."""
     as_of = pd.Timestamp(as_of_date).date()
     data = sampled[sampled["is_outcome_observed"].fillna(False).astype(bool)]
     data = data.sort_values(["snapshot_date", "customer_id"], kind="stable",
@@ -363,7 +357,52 @@ def fit_from_inputs(sampled: pd.DataFrame, as_of_date, *, l2: float,
     elif train.empty or train["churned"].nunique() < 2:
         reason = ("the training snapshots (before "
                   f"{split.date()}) need churners and stayers")
-    parameters = pd.DataFrame(columns=PARAMETER_COLUMNS)
+    model = fit(train, train["churned"], l2=l2) if reason is None else None
+    return _Split(train, test, split, window, model, reason)
+
+
+def parameters_from_inputs(sampled: pd.DataFrame, as_of_date, *, l2: float,
+                           evaluations: int, horizon_days: int,
+                           **_) -> pd.DataFrame:
+    """fct_churn_risk_model_parameters from the rows of
+    int_health_snapshots_sampled_to_quarter (any engine's frame): the
+    fitted model only, without the back-test's scoring and bootstrap (so
+    the settings' resamples goes unused); empty when the model could not
+    be fitted."""
+    split = _split_and_fit(sampled, as_of_date, l2, evaluations, horizon_days)
+    return _parameters(split, l2)
+
+
+def _parameters(split: _Split, l2: float) -> pd.DataFrame:
+    model = split.model
+    if model is None:
+        return pd.DataFrame(columns=PARAMETER_COLUMNS)
+    common = {"l2": float(l2), "training_observations": len(split.train),
+              "training_churned": int(split.train["churned"].sum()),
+              "split_date": split.split.date(),
+              "as_of_date": split.window["as_of_date"]}
+    return pd.DataFrame(
+        [{"input_name": "intercept", "description": "intercept",
+          "coefficient": model.intercept, **common}]
+        + [{"input_name": column, "description": describe(column),
+            "training_median": model.medians.get(column),
+            "training_mean": float(model.means[j]),
+            "training_scale": float(model.scales[j]),
+            "coefficient": float(model.coefficients[j]), **common}
+           for j, column in enumerate(model.columns)],
+        columns=PARAMETER_COLUMNS)
+
+
+def fit_from_inputs(sampled: pd.DataFrame, as_of_date, *, l2: float,
+                    evaluations: int, resamples: int,
+                    horizon_days: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(fct_churn_risk_model_parameters, fct_churn_risk_backtest) from the
+    rows of int_health_snapshots_sampled_to_quarter (any engine's frame):
+    the model fitted on the training rows (_split_and_fit), the model and
+    the health score (risk 100 - health_score) scored on the evaluation
+    rows."""
+    split = _split_and_fit(sampled, as_of_date, l2, evaluations, horizon_days)
+    test = split.test
     rows: list[dict] = []
     if not test.empty:
         churned = test["churned"].to_numpy()
@@ -371,34 +410,20 @@ def fit_from_inputs(sampled: pd.DataFrame, as_of_date, *, l2: float,
         rows += _scorer_rows(
             "health_score", 100 - test["health_score"].to_numpy(dtype=float),
             churned, customers, test, resamples, None)
-    if reason is None:
-        model = fit(train, train["churned"], l2=l2)
-        probability = model.probability(test)
+    if split.model is not None:
+        probability = split.model.probability(test)
         rows += _scorer_rows("churn_model", probability, churned, customers,
                              test, resamples, probability)
-        common = {"l2": float(l2), "training_observations": len(train),
-                  "training_churned": int(train["churned"].sum()),
-                  "split_date": split.date(), "as_of_date": as_of}
-        parameters = pd.DataFrame(
-            [{"input_name": "intercept", "description": "intercept",
-              "coefficient": model.intercept, **common}]
-            + [{"input_name": column, "description": describe(column),
-                "training_median": model.medians.get(column),
-                "training_mean": float(model.means[j]),
-                "training_scale": float(model.scales[j]),
-                "coefficient": float(model.coefficients[j]), **common}
-               for j, column in enumerate(model.columns)],
-            columns=PARAMETER_COLUMNS)
     else:
         rows.append({"scorer": "churn_model", "section": "overall",
                      "observations": len(test),
                      "churned_observations": int(test["churned"].sum()),
                      "churn_rate": (float(test["churned"].mean())
                                     if len(test) else None),
-                     "status_reason": f"not fitted: {reason}"})
-    backtest = pd.DataFrame([{**window, **row} for row in rows],
+                     "status_reason": f"not fitted: {split.reason}"})
+    backtest = pd.DataFrame([{**split.window, **row} for row in rows],
                             columns=BACKTEST_COLUMNS)
-    return parameters, backtest
+    return _parameters(split, l2), backtest
 
 
 # the vars of the model (dbt_project.yml), by fit_from_inputs argument

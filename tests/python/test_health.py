@@ -265,7 +265,17 @@ def test_churn_risk_marts_equal_the_python_reference_and_leak_nothing(
     first = pd.Timestamp(overall.loc[("churn_model", "overall"),
                                      "first_evaluation_date"])
     assert split == first
+    # sampled in SQL: observed snapshots a horizon or more apart (no two
+    # outcome windows overlap), the latest observed one the last whose
+    # horizon has passed (a week later it would not have)
     observed = sampled[sampled["is_outcome_observed"]]
+    horizon = pd.Timedelta(days=settings["horizon_days"])
+    dates = sorted(pd.to_datetime(observed["snapshot_date"].unique()))
+    assert len(dates) >= 3
+    assert all(later - earlier >= horizon
+               for earlier, later in zip(dates, dates[1:], strict=False))
+    as_of = pd.Timestamp(as_of)
+    assert dates[-1] + horizon <= as_of < dates[-1] + horizon + pd.Timedelta(days=7)
     training = observed[pd.to_datetime(observed["snapshot_date"])
                         + pd.Timedelta(days=settings["horizon_days"]) <= split]
     assert parameters["training_observations"].iloc[0] == len(training)

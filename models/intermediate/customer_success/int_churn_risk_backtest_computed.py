@@ -1,9 +1,9 @@
 """The out-of-time back-test of the churn-risk model and of the health
 score on DuckDB, in the fct_churn_risk_backtest layout (see the yml).
 
-A thin wrapper around retention_lib.churn_risk.fit_from_inputs, as
-int_churn_risk_fitted (the fit is repeated: it is deterministic and takes
-seconds).
+A thin wrapper around retention_lib.churn_risk.fit_from_inputs (it
+repeats the fit of int_churn_risk_fitted, which is deterministic and takes
+a second, then scores and bootstraps the evaluation rows).
 """
 
 

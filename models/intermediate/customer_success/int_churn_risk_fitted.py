@@ -2,8 +2,9 @@
 fct_churn_risk_model_parameters layout (see the yml).
 
 A thin wrapper: reads the sampled snapshots (SQL) and calls
-retention_lib.churn_risk.fit_from_inputs, the function the CLI calls on
-server targets before it hands the rows to fct_churn_risk_model_parameters.sql.
+retention_lib.churn_risk.parameters_from_inputs, the fit of
+fit_from_inputs, which the CLI calls on server targets before it hands the
+rows to fct_churn_risk_model_parameters.sql.
 """
 
 
@@ -29,6 +30,7 @@ def model(dbt, session):
               "churn_horizon_days": horizon_days}
     sampled = dbt.ref("int_health_snapshots_sampled_to_quarter").df()
     as_of_date = dbt.ref("util_as_of_date").df()["as_of_date"].iloc[0]
-    parameters, _ = churn_risk.fit_from_inputs(
+    # the fit alone: the back-test's scoring is int_churn_risk_backtest_computed's
+    parameters = churn_risk.parameters_from_inputs(
         sampled, as_of_date, **churn_risk.settings(config.get))
     return relation_with_types(session, parameters, churn_risk.PARAMETER_TYPES)
