@@ -199,7 +199,8 @@ def _fit(model: str, names: list[str], negative_ll, start: np.ndarray,
                                         strict=True)),
                log_likelihood=-float(plain_ll(estimate)),
                n_observations=float(n_observations),
-               iterations=int(result.nit), extra={"penalizer": penalizer})
+               iterations=int(result.nit),
+               extra={"penalizer": penalizer, "covariance": covariance})
 
 
 # --------------------------------------------------------------- BG/NBD

@@ -121,7 +121,7 @@ def calibration_lifetimes(lifetimes: pd.DataFrame, window: dict) -> pd.DataFrame
     return subs
 
 
-def _fits_text(fits: pd.DataFrame, names: list[str]) -> str | None:
+def fits_text(fits: pd.DataFrame, names: list[str]) -> str | None:
     """'overall (r 0.2, alpha 3.7, ...); smb (...)': the fits that predicted."""
     if fits.empty:
         return None
@@ -182,7 +182,7 @@ def order_backtest(orders: pd.DataFrame, customers: pd.DataFrame,
         scored.loc[group.index, "predicted_purchases"] = \
             clv.bgnbd_expected_purchases(params, horizon, group["x"],
                                          group["t_x"], group["T"])
-    rows += [{**row, "fits": _fits_text(bgnbd, ["r", "alpha", "a", "b"])}
+    rows += [{**row, "fits": fits_text(bgnbd, ["r", "alpha", "a", "b"])}
              for row in _bucket_rows("bgnbd", scored,
                                      data[data["bgnbd_fit"].isna()],
                                      "predicted_purchases",
@@ -203,7 +203,7 @@ def order_backtest(orders: pd.DataFrame, customers: pd.DataFrame,
                 group["repeat_mean_value"].fillna(0).astype(float))
     # no fit, or no population mean for a customer without repeats (q <= 1)
     has = buyers["predicted_value"].notna()
-    rows += [{**row, "fits": _fits_text(spend, ["p", "q", "gamma"])}
+    rows += [{**row, "fits": fits_text(spend, ["p", "q", "gamma"])}
              for row in _bucket_rows("gamma_gamma", buyers[has], buyers[~has],
                                      "predicted_value", "holdout_mean_value")]
     for row in rows:
@@ -266,7 +266,7 @@ def subscription_backtest(subs: pd.DataFrame,
                      or None})
     rows.append({**_compare("sbg", "total", scored, "predicted_survivors",
                             "survivors", len(unscored), bucket="all"),
-                 "fits": _fits_text(fits, ["alpha", "beta"])})
+                 "fits": fits_text(fits, ["alpha", "beta"])})
     for row in rows:
         if row["customers"] == 0 and row["unscored_customers"] > 0:
             row["status_reason"] = NO_FIT["sbg"]

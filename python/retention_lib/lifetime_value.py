@@ -134,6 +134,29 @@ def subscription_lifetimes(customer_months: pd.DataFrame,
     return out[LIFETIME_COLUMNS]
 
 
+def sbg_fit_groups(lifetimes: pd.DataFrame):
+    """The customers of each sBG fit: (segment, fit_scope, contract_months,
+    cohort_month, rows of `lifetimes`), one per contract length (scope
+    'contract') and per contract length and cohort ('contract_cohort');
+    customers of unknown contract length are in none."""
+    if lifetimes.empty:
+        return
+    known = lifetimes.dropna(subset=["contract_months"])
+    for length, contract in known.groupby("contract_months"):
+        length = int(length)
+        yield sbg_segment(length), "contract", length, None, contract
+        for cohort, group in contract.groupby("cohort_month"):
+            yield (sbg_segment(length, pd.Timestamp(cohort).strftime("%Y-%m-%d")),
+                   "contract_cohort", length, pd.Timestamp(cohort).date(), group)
+
+
+def fit_sbg_group(group: pd.DataFrame, penalizer: float = 0.0) -> clv.Fit:
+    """The sBG fit of one group of sbg_fit_groups (contract periods and
+    churn flags of its customers)."""
+    return clv.fit_sbg(group["contract_periods"].astype(int), group["churned"],
+                       penalizer=penalizer)
+
+
 MAX_RELATIVE_STANDARD_ERROR = 1.0
 # what a fit that does not converge or cannot be identified raises
 FIT_FAILURES = (clv.FitError, ValueError, FloatingPointError)
@@ -234,21 +257,11 @@ def fit_parameters(orders: pd.DataFrame, lifetimes: pd.DataFrame,
                     model, lambda g=group, f=fit_model: f(g, penalizer), n,
                     segment, time_unit, as_of_date, scope,
                     penalizer=penalizer)
-    contracts = (lifetimes.dropna(subset=["contract_months"])
-                 .groupby("contract_months") if not lifetimes.empty else [])
-    for length, contract in contracts:
-        length = int(length)
-        groups = [(sbg_segment(length), "contract", None, contract)] + [
-            (sbg_segment(length, pd.Timestamp(cohort).strftime("%Y-%m-%d")),
-             "contract_cohort", pd.Timestamp(cohort).date(), group)
-            for cohort, group in contract.groupby("cohort_month")]
-        for segment, scope, cohort, group in groups:
-            rows += _fit_rows(
-                "sbg", lambda g=group: clv.fit_sbg(
-                    g["contract_periods"].astype(int), g["churned"],
-                    penalizer=penalizer),
-                len(group), segment, sbg_time_unit(length), as_of_date, scope,
-                length, cohort, penalizer)
+    for segment, scope, length, cohort, group in sbg_fit_groups(lifetimes):
+        rows += _fit_rows(
+            "sbg", lambda g=group: fit_sbg_group(g, penalizer),
+            len(group), segment, sbg_time_unit(length), as_of_date, scope,
+            length, cohort, penalizer)
     out = pd.DataFrame(rows, columns=PARAMETER_COLUMNS)
     # whole numbers stay whole next to the NULLs of the order models (a
     # float column would hand '1.0' to a BIGINT cast on the servers)
