@@ -306,7 +306,8 @@ def run_on_server(target: str, dbt_vars: dict, env: dict, full_refresh: bool,
 # the marts over rows computed in Python, built in the second step on a
 # server (each enabled there by its var)
 FITTED_MARTS = ["clv_model_parameters", "fct_clv_backtest",
-                "fct_churn_risk_model_parameters", "fct_churn_risk_backtest"]
+                "fct_churn_risk_model_parameters", "fct_churn_risk_backtest",
+                "int_mrr_forecasts_collected"]
 
 
 def build_fitted_marts(target: str, dbt_vars: dict, env: dict,
@@ -315,7 +316,7 @@ def build_fitted_marts(target: str, dbt_vars: dict, env: dict,
     inputs just built (retention_lib.server_fits), then build
     clv_model_parameters and its dependants with the fits in var
     clv_fitted_parameters, and fct_clv_backtest with its rows in var
-    clv_backtest_rows; the churn-risk marts likewise
+    clv_backtest_rows; the churn-risk marts and the MRR forecasts likewise
     (server_fits.fit_on_server). A fit that fails leaves its rows out, as on
     DuckDB."""
     settings = SERVER_SETTINGS[target](env)
@@ -324,7 +325,7 @@ def build_fitted_marts(target: str, dbt_vars: dict, env: dict,
     started = time.monotonic()
     computed = server_fits.fit_on_server(target, settings, manifest,
                                          project_vars(dbt_vars))
-    print(f"Fitted the lifetime-value and churn-risk models on target "
+    print(f"Fitted the lifetime-value, churn-risk and forecast models on target "
           f"{target}: " + ", ".join(f"{len(rows)} rows of {name}"
                                     for name, rows in computed.items())
           + f" in {time.monotonic() - started:.0f} s", flush=True)

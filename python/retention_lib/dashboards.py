@@ -477,6 +477,40 @@ def health_page(data: Data) -> list[Chart | Table]:
         from fct_churn_risk_backtest where section = 'overall'
         order by scorer""") if data.has("fct_churn_risk_backtest") \
         else pd.DataFrame()
+    forecast = data.df("""select forecast_month as date_month,
+            forecast_mrr, forecast_mrr_p10, forecast_mrr_p90
+        from fct_mrr_forecast_monthly order by forecast_month"""
+                       ) if data.has("fct_mrr_forecast_monthly") else pd.DataFrame()
+    # how far the forecast was off when it was made 3, 6, 12 months ago
+    forecast_backtest = data.df("""select months_back, origin_month,
+            round(mean_absolute_percentage_error, 4)
+                as mean_absolute_percentage_error,
+            round(max(case when months_ahead = months_back
+                then absolute_percentage_error end), 4)
+                as absolute_percentage_error_at_end,
+            sum(case when is_actual_within_p10_p90 then 1 else 0 end)
+                as months_within_p10_p90,
+            count(*) as months
+        from fct_mrr_forecast_backtest
+        group by 1, 2, 3 order by months_back"""
+                                ) if data.has("fct_mrr_forecast_backtest") \
+        else pd.DataFrame()
+    forecast_items: list[Chart | Table] = []
+    if len(forecast):
+        history = data.df("""select date_month, cast(mrr as double) as mrr
+            from fct_retention_kpis_monthly where is_complete_period
+            order by date_month desc limit 12""")
+        shown = pd.concat([history, forecast], ignore_index=True)
+        forecast_items = [
+            lines("mrr_forecast", "MRR: the last 12 months and the forecast "
+                  "(p10-p90)", shown, "date_month",
+                  {"mrr": "MRR", "forecast_mrr": "forecast",
+                   "forecast_mrr_p10": "p10", "forecast_mrr_p90": "p90"},
+                  "fct_mrr_forecast_monthly", ",.0f"),
+            Table("mrr_forecast_backtest", "MRR forecast made 3, 6 and 12 "
+                  "months ago, against the actual MRR", forecast_backtest,
+                  [("fct_mrr_forecast_backtest",
+                    "absolute_percentage_error")])]
     return [
         bars("health_bands", "Paying customers by health band", bands,
              "health_band", "customers", "dim_customer_health",
@@ -498,6 +532,7 @@ def health_page(data: Data) -> list[Chart | Table]:
                  [("fct_clv_backtest", "predicted"),
                   ("fct_clv_backtest", "mean_absolute_error")])]
           if len(backtest) else []),
+        *forecast_items,
     ]
 
 

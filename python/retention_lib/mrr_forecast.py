@@ -16,9 +16,14 @@ before it for a back-test), month by month for h = 1 ... H:
   to O. A customer whose every live subscription was cancelled before the
   origin's snapshot (a known cancellation) pays until the month of its
   last period end and nothing from then on. A customer without an
-  identified fit churns at each renewal with the trailing customer churn
-  rate compounded over the contract's months (geometric), and is counted
-  in customers_without_fit.
+  identified fit (counted in customers_without_fit) churns at each
+  renewal with its contract length's constant renewal churn rate (the
+  geometric model's estimate on the same lifetimes: churned / renewals
+  at risk; it needs no heterogeneity, so one renewal of data is enough),
+  or, for an unknown contract length or one where no renewal was
+  survived yet,
+  with the trailing customer churn rate compounded over the contract's
+  months.
 - Its MRR while it pays grows by the trailing retained-MRR growth rate
   g = sum(expansion - contraction) / sum(MRR at start - churned MRR) over
   the trailing var mrr_forecast_trailing_months complete months to O.
@@ -30,8 +35,9 @@ forecast_mrr is the expectation at the fitted parameters. The bands are
 quantiles over var mrr_forecast_draws draws, each with (i) every fit's
 (alpha, beta) drawn from the normal distribution of the log parameters
 with the fit's covariance (the parametric bootstrap), (ii) the trailing
-months resampled with replacement (g, the new business and the fallback
-churn rate), (iii) the churn of the existing customers given the draw's
+months resampled with replacement (g, the new business and the trailing
+churn rate) and each renewal churn rate from its binomial uncertainty
+(a beta distribution), (iii) the churn of the existing customers given the draw's
 probabilities (a normal term with the variance of the sum of independent
 Bernoulli MRRs). Seeded per origin, so a build is repeatable.
 """
@@ -103,6 +109,24 @@ def identified_fits(lifetimes: pd.DataFrame, penalizer: float) -> dict:
     return fits
 
 
+def renewal_churn_rates(lifetimes: pd.DataFrame) -> dict:
+    """contract_months -> (churned, renewals at risk): the data of the
+    constant renewal churn rate of each contract length (a churned
+    customer was at risk at each of its contract_periods renewals, a
+    censored one at the contract_periods it made). Only lengths where the
+    rate is identified: some churned and some renewal was survived (with
+    no renewal made yet, every churn so far was one and the rate would
+    read 1)."""
+    known = lifetimes.dropna(subset=["contract_months"])
+    rates = {}
+    for length, group in known.groupby("contract_months"):
+        at_risk = float(pd.to_numeric(group["contract_periods"]).sum())
+        churned = float(group["churned"].astype(bool).sum())
+        if 0 < churned < at_risk:
+            rates[int(length)] = (churned, at_risk)
+    return rates
+
+
 def trailing(months: pd.DataFrame, new_business: pd.DataFrame, origin,
              n_months: int) -> pd.DataFrame:
     """One row per trailing complete month to the origin (the origin month
@@ -160,12 +184,14 @@ def _parameter_draws(fit, draws: int, rng: np.random.Generator) -> np.ndarray:
 
 def forecast_origin(states: pd.DataFrame, fits: dict, rates: pd.DataFrame,
                     origin_month, horizon: int, draws: int,
-                    rng: np.random.Generator) -> pd.DataFrame:
+                    rng: np.random.Generator,
+                    renewal_churn: dict | None = None) -> pd.DataFrame:
     """The forecast from one origin, h = 1 ... horizon (see the module).
 
     states: the customers paying at the origin (mrr, paying_tenure_months,
     contract_months, cohort_month, known_stop_month); fits: identified_fits
-    at the origin; rates: trailing(...) at the origin. Draw 0 of every
+    at the origin; rates: trailing(...) at the origin; renewal_churn:
+    renewal_churn_rates(...) at the origin (the fallback). Draw 0 of every
     random quantity is the estimate; the expectation columns are draw 0.
     """
     draws = max(int(draws), 1)
@@ -189,21 +215,30 @@ def forecast_origin(states: pd.DataFrame, fits: dict, rates: pd.DataFrame,
 
     parameters = {segment: _parameter_draws(entry[0], draws, rng)
                   for segment, entry in sorted(fits.items())}
+    # each contract length's renewal churn rate: draw 0 the estimate, the
+    # others from Beta(churned, renewals survived)
+    renewal = {}
+    for length, (churned, at_risk) in sorted((renewal_churn or {}).items()):
+        estimate = churned / at_risk
+        spread = rng.beta(churned, at_risk - churned, size=draws - 1)
+        renewal[length] = np.concatenate([[estimate], spread])
     by_contract = {entry[2]: segment for segment, entry in fits.items()
                    if entry[1] == "contract"}
     by_cohort = {(entry[2], entry[3]): segment for segment, entry in fits.items()
                  if entry[1] == "contract_cohort"}
 
     def survival(segment, length: int, start: np.ndarray,
-                 end: np.ndarray) -> np.ndarray:
+                 end: np.ndarray, known_length: bool = True) -> np.ndarray:
         """P(paying at month index end | paying at start), (draws, G, H)
         for start (G,) and end (G, H) month indexes of a contract of
         `length` months: the fit's S ratio, or the fallback geometric."""
         r0 = start // length
         r1 = end // length
         if segment is None:
-            monthly = np.log1p(-np.minimum(churn, 1 - 1e-12))
-            return np.exp(monthly[:, None, None] * length
+            per_renewal = (np.log1p(-np.minimum(renewal[length], 1 - 1e-12))
+                           if known_length and length in renewal else
+                           length * np.log1p(-np.minimum(churn, 1 - 1e-12)))
+            return np.exp(per_renewal[:, None, None]
                           * (r1 - r0[:, None])[None, :, :])
         values = parameters[segment]
         log_s = _log_survival(values[:, 0], values[:, 1], int(r1.max()))
@@ -217,6 +252,12 @@ def forecast_origin(states: pd.DataFrame, fits: dict, rates: pd.DataFrame,
         None if pd.isna(length) else
         by_cohort.get((int(length), cohort), by_contract.get(int(length)))
         for length, cohort in zip(data["length"], data["cohort_key"], strict=True)]
+    # unknown contract length: fit_key 'unknown', projected as monthly at
+    # the trailing churn rate
+    data["fit_key"] = [segment if pd.notna(segment)
+                       else "" if pd.notna(length) else "unknown"
+                       for segment, length in zip(data["segment"], data["length"],
+                                                  strict=True)]
     data["length"] = data["length"].fillna(1).astype(int)
     data["index"] = pd.to_numeric(data["paying_tenure_months"]).astype(int) - 1
     origin = pd.Timestamp(origin_month)
@@ -225,7 +266,6 @@ def forecast_origin(states: pd.DataFrame, fits: dict, rates: pd.DataFrame,
                           + (stop.dt.month - origin.month)).fillna(0).astype(int)
     data["mrr"] = pd.to_numeric(data["mrr"]).astype(float)
     data["mrr_squared"] = data["mrr"] ** 2
-    data["fit_key"] = data["segment"].fillna("")
     groups = (data.groupby(["fit_key", "length", "index", "stop_ahead"],
                            sort=True)
               .agg(mrr=("mrr", "sum"), mrr_squared=("mrr_squared", "sum"),
@@ -235,8 +275,10 @@ def forecast_origin(states: pd.DataFrame, fits: dict, rates: pd.DataFrame,
     alive = np.zeros((draws, horizon))
     for (fit_key, length), group in groups.groupby(["fit_key", "length"]):
         start = group["index"].to_numpy()
-        probability = survival(fit_key or None, int(length), start,
-                               start[:, None] + h[None, :])
+        probability = survival(fit_key if fit_key not in ("", "unknown")
+                               else None, int(length), start,
+                               start[:, None] + h[None, :],
+                               known_length=fit_key != "unknown")
         stop_ahead = group["stop_ahead"].to_numpy()[:, None]
         known = stop_ahead > 0
         probability = np.where(known[None, :, :],
@@ -267,7 +309,7 @@ def forecast_origin(states: pd.DataFrame, fits: dict, rates: pd.DataFrame,
         age = np.clip(ages, 0, None)
         # kept[d, h, j]: survival of month j's arrivals at month h
         kept = survival(segment, length, np.zeros(horizon, dtype=int),
-                        age.T).transpose(0, 2, 1)
+                        age.T, known_length=key != "unknown").transpose(0, 2, 1)
         grow = (1 + growth)[:, None, None] ** age[None, :, :]
         arrived = (ages >= 0)[None, :, :]
         new_total += monthly_new[:, None] * (kept * grow * arrived).sum(axis=2)
@@ -300,10 +342,19 @@ def forecast_origin(states: pd.DataFrame, fits: dict, rates: pd.DataFrame,
     out["draws"] = draws
     used = sorted(set(data["segment"].dropna())
                   | {by_contract[length] for length in by_contract})
-    out["fits"] = clv_backtest.fits_text(pd.DataFrame(
+    fallback_lengths = sorted(
+        ({int(length) for length in data.loc[data["fit_key"] == "", "length"]}
+         | {int(c.removeprefix("new_")) for c in rates.columns
+            if c.startswith("new_") and c != "new_unknown"
+            and int(c.removeprefix("new_")) not in by_contract})
+        & set(renewal))
+    described = [clv_backtest.fits_text(pd.DataFrame(
         [{"segment": segment, "alpha": fits[segment][0].params["alpha"],
           "beta": fits[segment][0].params["beta"]} for segment in used],
-        columns=["segment", "alpha", "beta"]), ["alpha", "beta"])
+        columns=["segment", "alpha", "beta"]), ["alpha", "beta"])] + [
+        f"{lifetime_value.sbg_segment(length)} geometric (churn "
+        f"{renewal[length][0]:.4g} per renewal)" for length in fallback_lengths]
+    out["fits"] = "; ".join(text for text in described if text) or None
     return out
 
 
@@ -341,7 +392,8 @@ def fit_from_inputs(origins: pd.DataFrame, states: pd.DataFrame,
         rng = np.random.default_rng(SEED + months_back)
         frame = forecast_origin(
             states[pd.to_numeric(states["months_back"]) == months_back],
-            fits, rates, origin_month, int(origin.horizon_months), draws, rng)
+            fits, rates, origin_month, int(origin.horizon_months), draws, rng,
+            renewal_churn_rates(at_origin))
         frame["months_back"] = months_back
         frame["origin_month"] = origin_month.date()
         frame["forecast_month"] = [

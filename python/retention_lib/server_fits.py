@@ -8,14 +8,15 @@ retention_lib.lifetime_value.fit_from_inputs, the function the DuckDB
 model calls, and builds clv_model_parameters and what depends on it with
 the rows in var clv_fitted_parameters, and fct_clv_backtest with the
 holdout back-tests (retention_lib.clv_backtest) in var clv_backtest_rows;
-the churn-risk model (retention_lib.churn_risk) the same way.
+the churn-risk model (retention_lib.churn_risk) and the MRR forecasts
+(retention_lib.mrr_forecast, var mrr_forecast_rows) the same way.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from retention_lib import churn_risk, clv_backtest, lifetime_value, runner
+from retention_lib import churn_risk, clv_backtest, lifetime_value, mrr_forecast, runner
 
 
 def connect(target: str, settings: dict):
@@ -48,20 +49,24 @@ def fit_on_server(target: str, settings: dict, manifest: dict,
     """The rows computed in Python from the built inputs, by the var that
     hands them to their SQL mart: clv_fitted_parameters and
     clv_backtest_rows (lifetime value), churn_risk_parameters and
-    churn_risk_backtest_rows (churn risk). dbt_vars: the project's vars
+    churn_risk_backtest_rows (churn risk), mrr_forecast_rows (the MRR
+    forecasts). dbt_vars: the project's vars
     with the run's overrides (runner.project_vars)."""
     quote = "`" if target == "spark" else '"'
     relations = {}
-    inputs = {**lifetime_value.FIT_INPUTS, "window": "util_clv_holdout_window",
+    inputs = {**lifetime_value.FIT_INPUTS, **mrr_forecast.INPUTS,
+              "window": "util_clv_holdout_window",
               "snapshots": "int_health_snapshots_sampled_to_quarter"}
+    # the rows each input is read with (all by default)
+    where = {"snapshots": " where is_outcome_observed",
+             "months": " where dimension_name = 'all'"}
     for role, name in inputs.items():
         schema, table = runner.model_relation(manifest, name)
         relations[role] = f"{quote}{schema}{quote}.{quote}{table}{quote}"
     connection = connect(target, settings)
     try:
         frames = {role: read(connection, f"select * from {relation}"
-                             + (" where is_outcome_observed"
-                                if role == "snapshots" else ""))
+                             + where.get(role, ""))
                   for role, relation in relations.items()}
     finally:
         connection.close()
@@ -77,7 +82,13 @@ def fit_on_server(target: str, settings: dict, manifest: dict,
     churn_parameters, churn_backtest = churn_risk.fit_from_inputs(
         frames["snapshots"], as_of_date,
         **churn_risk.settings(dbt_vars.get))
+    forecasts = mrr_forecast.fit_from_inputs(
+        frames["origins"], frames["states"], frames["new_business"],
+        frames["months"], frames["lifetimes"],
+        **mrr_forecast.settings(dbt_vars.get))
     return {
+        "mrr_forecast_rows": lifetime_value.fitted_rows(
+            forecasts, mrr_forecast.COLUMNS),
         "clv_fitted_parameters": lifetime_value.fitted_rows(parameters),
         "clv_backtest_rows": lifetime_value.fitted_rows(
             backtest, clv_backtest.BACKTEST_COLUMNS),

@@ -1,6 +1,7 @@
 """Every mart is SQL and portable. dbt Python models run on DuckDB only
 (dbt-postgres runs none, dbt-spark only on Databricks): those left, the
-CLV fits and back-tests and the churn-risk model and its back-test, are
+CLV fits and back-tests, the churn-risk model and its back-test and the
+MRR forecasts, are
 disabled on the postgres and spark targets, where the CLI computes the
 same rows and hands them to their SQL marts in vars
 (retention_lib.server_fits); the marts that read them are enabled there
@@ -17,9 +18,11 @@ from retention_lib import runner
 
 FIT_READERS = {"clv_model_parameters", "fct_customer_lifetime_value",
                "fct_clv_backtest", "fct_churn_risk_model_parameters",
-               "fct_churn_risk_backtest", "fct_churn_risk_scores"}
+               "fct_churn_risk_backtest", "fct_churn_risk_scores",
+               "fct_mrr_forecast_monthly", "fct_mrr_forecast_backtest"}
 PYTHON_MODELS = {"int_clv_parameters_fitted", "int_clv_backtest_computed",
-                 "int_churn_risk_fitted", "int_churn_risk_backtest_computed"}
+                 "int_churn_risk_fitted", "int_churn_risk_backtest_computed",
+                 "int_mrr_forecast_computed"}
 HEALTH_MARTS = {"fct_customer_health_snapshots", "fct_health_score_backtest",
                 "dim_customer_health", "fct_health_alerts", "fct_renewals_at_risk"}
 
@@ -66,7 +69,8 @@ def test_every_mart_is_sql_and_built_on_server_engines_with_the_fits(
                                json.dumps({name: [] for name in (
                                    "clv_fitted_parameters", "clv_backtest_rows",
                                    "churn_risk_parameters",
-                                   "churn_risk_backtest_rows")})))
+                                   "churn_risk_backtest_rows",
+                                   "mrr_forecast_rows")})))
     assert fitted == duckdb_marts
     # no enabled node depends on a disabled one
     enabled_ids = set(other["nodes"])
