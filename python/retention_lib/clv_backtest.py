@@ -283,12 +283,8 @@ def backtest_from_inputs(orders: pd.DataFrame, customers: pd.DataFrame,
     calibration_end = pd.Timestamp(window["calibration_end_date"]).date()
     orders = calibration_orders(orders.sort_values(
         "customer_id", kind="stable", ignore_index=True))
-    lifetimes = lifetimes.sort_values("customer_id", kind="stable",
-                                      ignore_index=True)
-    for column in ("periods", "contract_months", "contract_periods"):
-        lifetimes[column] = pd.to_numeric(lifetimes[column]).astype("Int64")
-    lifetimes["churned"] = lifetimes["churned"].astype(bool)
-    subs = calibration_lifetimes(lifetimes, window)
+    subs = calibration_lifetimes(lifetime_value.typed_lifetimes(lifetimes),
+                                 window)
     parameters = lifetime_value.fit_from_inputs(
         orders, customers, subs[lifetime_value.LIFETIME_COLUMNS].copy(),
         calibration_end, time_unit, penalizer)

@@ -276,6 +276,20 @@ FIT_INPUTS = {"orders": "int_orders_summarized_to_customer",
               "as_of": "util_as_of_date"}
 
 
+def typed_lifetimes(lifetimes: pd.DataFrame) -> pd.DataFrame:
+    """The subscription lifetimes as any engine hands them over (numbers
+    as Decimal or text, rows in any order), sorted by customer with whole
+    numbers as integers (contract lengths nullable) and churned as bool:
+    what every fit of them reads."""
+    lifetimes = lifetimes.sort_values("customer_id", kind="stable",
+                                      ignore_index=True)
+    lifetimes["periods"] = pd.to_numeric(lifetimes["periods"]).astype(int)
+    for column in ("contract_months", "contract_periods"):
+        lifetimes[column] = pd.to_numeric(lifetimes[column]).astype("Int64")
+    lifetimes["churned"] = lifetimes["churned"].astype(bool)
+    return lifetimes
+
+
 def fit_from_inputs(orders: pd.DataFrame, customers: pd.DataFrame,
                     lifetimes: pd.DataFrame, as_of_date,
                     time_unit: str, penalizer: float = 0.0) -> pd.DataFrame:
@@ -292,13 +306,7 @@ def fit_from_inputs(orders: pd.DataFrame, customers: pd.DataFrame,
     orders = orders.drop(columns=["segment"], errors="ignore").merge(
         segments, on="customer_id", how="left")
     orders["segment"] = orders["segment"].fillna("unknown")
-    lifetimes = lifetimes.sort_values("customer_id", kind="stable",
-                                      ignore_index=True)
-    lifetimes["periods"] = pd.to_numeric(lifetimes["periods"]).astype(int)
-    for column in ("contract_months", "contract_periods"):
-        lifetimes[column] = pd.to_numeric(lifetimes[column]).astype("Int64")
-    lifetimes["churned"] = lifetimes["churned"].astype(bool)
-    return fit_parameters(orders, lifetimes, time_unit,
+    return fit_parameters(orders, typed_lifetimes(lifetimes), time_unit,
                           pd.Timestamp(as_of_date).date(), float(penalizer))
 
 

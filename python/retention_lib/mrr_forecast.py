@@ -368,11 +368,7 @@ def fit_from_inputs(origins: pd.DataFrame, states: pd.DataFrame,
     the lifetimes as they were then (clv_backtest.calibration_lifetimes)."""
     if "dimension_name" in months.columns:
         months = months[months["dimension_name"] == "all"]
-    lifetimes = lifetimes.sort_values("customer_id", kind="stable",
-                                      ignore_index=True)
-    for column in ("periods", "contract_months", "contract_periods"):
-        lifetimes[column] = pd.to_numeric(lifetimes[column]).astype("Int64")
-    lifetimes["churned"] = lifetimes["churned"].astype(bool)
+    lifetimes = lifetime_value.typed_lifetimes(lifetimes)
     states = states.sort_values(["months_back", "customer_id"], kind="stable",
                                 ignore_index=True)
     frames = []
