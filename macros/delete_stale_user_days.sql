@@ -1,16 +1,19 @@
 {#- The days an incremental run of int_events_aggregated_to_user_day must
     recompute (see the model's header): every day from (latest day loaded -
     var engagement_lookback_days) on, and every earlier day whose staged
-    qualifying events differ from the loaded ones in the number of events
-    or of users. A select of one column, activity_date. -#}
+    qualifying events differ from the ones the table was built from: their
+    checksum (the sum of event_checksum over the day's events: a hash of
+    each event's id, user, account and feature) differs from the table's,
+    or the day is only on one side. A count of events and of users alone
+    misses a day where one user's events left and as many of another's
+    arrived. A select of one column, activity_date. -#}
 {% macro stale_user_days() -%}
     {%- set staged = ref('stg_product__events') -%}
     select coalesce(staged_days.activity_date, loaded_days.activity_date)
     from (
         select
             event_date as activity_date,
-            count(*) as event_count,
-            count(distinct user_id) as user_count
+            sum({{ retention.event_checksum() }}) as event_checksum
         from {{ staged }}
         where event_name not in (
             '{{ var("non_qualifying_events") | join("', '") }}'
@@ -20,8 +23,7 @@
     full outer join (
         select
             activity_date,
-            sum(event_count) as event_count,
-            count(distinct user_id) as user_count
+            sum(event_checksum) as event_checksum
         from {{ this }}
         group by 1
     ) as loaded_days
@@ -29,8 +31,7 @@
     where
         staged_days.activity_date is null
         or loaded_days.activity_date is null
-        or staged_days.event_count != loaded_days.event_count
-        or staged_days.user_count != loaded_days.user_count
+        or staged_days.event_checksum != loaded_days.event_checksum
         or coalesce(staged_days.activity_date, loaded_days.activity_date)
         >= (
             select {{ dbt.dateadd(
@@ -71,4 +72,27 @@
     delete from {{ this }}
     where activity_date in ({{ retention.stale_user_days() }})
     {%- endif %}
+{%- endmacro %}
+
+{#- A 64-bit hash of what a staged event contributes to its user-day row
+    (event_id, user_id, customer_id, feature_name), for the day checksums
+    of stale_user_days. Summed per day: DuckDB's hash is unsigned (a sum
+    is HUGEINT), Spark's xxhash64 a BIGINT whose sum wraps the same way
+    wherever it is summed, PostgreSQL's a BIGINT summed as NUMERIC. -#}
+{% macro event_checksum() -%}
+    {{ return(adapter.dispatch('event_checksum', 'retention')()) }}
+{%- endmacro %}
+
+{% macro default__event_checksum() -%}
+    hashtextextended(concat_ws(
+        '|', event_id, user_id, customer_id, coalesce(feature_name, '\\N')
+    ), 0)
+{%- endmacro %}
+
+{% macro duckdb__event_checksum() -%}
+    hash(event_id, user_id, customer_id, feature_name)
+{%- endmacro %}
+
+{% macro spark__event_checksum() -%}
+    xxhash64(event_id, user_id, customer_id, feature_name)
 {%- endmacro %}

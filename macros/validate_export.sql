@@ -10,7 +10,11 @@
       earliest_plausible_date), <custom checks>, orphan_reference.
     Arguments (see macros/_macros.yml): relation, export, key, columns,
     required, enums, currency_column, currencies, fx_date_column, checks,
-    references, personal, date_floor. -#}
+    references, personal, date_floor, incremental, fingerprint.
+    incremental (an incremental base model, macro delete_revalidated_rows):
+    each row also carries raw_row_hash and contract_fingerprint, and an
+    incremental run validates only the raw rows whose key the table no
+    longer holds. -#}
 {% macro validate_export(
     relation,
     export,
@@ -24,25 +28,42 @@
     checks=[],
     references=[],
     personal=[],
-    date_floor=true
+    date_floor=true,
+    incremental=false,
+    fingerprint=none
 ) -%}
 {%- set names = columns.keys() | list -%}
 with
 
-source_rows as (
+{% if incremental and is_incremental() %}
+{#- an incremental run (macro delete_revalidated_rows): only the raw rows
+    whose key the table no longer holds #}
+all_source_rows as (
 
-    select
-        {%- for col in names %}
-        nullif(
-            {{ retention.trim_whitespace(
-                'cast(' ~ col ~ ' as ' ~ dbt.type_string() ~ ')') }},
-            ''
-        ) as {{ col }}{{ ',' if not loop.last }}
-        {%- endfor %}
-
-    from {{ relation }}
+    {{ retention.trimmed_source_rows(relation, names) }}
 
 ),
+
+source_rows as (
+
+    select all_source_rows.*
+
+    from all_source_rows
+
+    left join (select row_key from {{ this }}) as kept
+        on {{ retention.source_row_key(key, 'all_source_rows.') }}
+        = kept.row_key
+
+    where kept.row_key is null
+
+),
+{% else %}
+source_rows as (
+
+    {{ retention.trimmed_source_rows(relation, names) }}
+
+),
+{% endif %}
 
 {% for reference in references %}
 parent_{{ loop.index }} as (
@@ -185,11 +206,7 @@ parsed as (
         {%- for col, kind in columns.items() %}
         {{ retention.parse_value('raw__' ~ col, kind) }} as {{ col }},
         {%- endfor %}
-        {%- if key | length == 1 %}
-        raw__{{ key[0] }} as row_key,
-        {%- else %}
-        {{ dbt.concat(retention._key_parts(key)) }} as row_key,
-        {%- endif %}
+        {{ retention.source_row_key(key, 'raw__') }} as row_key,
         case
             {%- for col in key %}
             when raw__{{ col }} is null then 'missing_key:{{ col }}'
@@ -314,6 +331,10 @@ with_raw_values as (
                     retention._raw_value_parts(names, personal)
                 ) }}
         end as raw_values
+        {%- if incremental %},
+        {{ retention.source_row_hash(names, 'raw__') }} as raw_row_hash,
+        '{{ fingerprint }}' as contract_fingerprint
+        {%- endif %}
 
     from validated
 
@@ -346,11 +367,11 @@ select * from with_raw_values
     {{ return(parts) }}
 {%- endmacro %}
 
-{% macro _key_parts(key) -%}
+{% macro _key_parts(key, prefix='raw__') -%}
     {%- set parts = [] -%}
     {%- for col in key -%}
         {%- if not loop.first %}{% do parts.append("'|'") %}{% endif -%}
-        {%- do parts.append("coalesce(raw__" ~ col ~ ", '')") -%}
+        {%- do parts.append("coalesce(" ~ prefix ~ col ~ ", '')") -%}
     {%- endfor -%}
     {{ return(parts) }}
 {%- endmacro %}

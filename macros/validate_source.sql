@@ -17,7 +17,11 @@
     {reason, column, when: <SQL over the parsed columns>}; in `when`,
     [future_cutoff] is the build's start (macro future_cutoff),
     [var <name>] a var's value, and [dateadd <unit> <n> <expression>]
-    dbt.dateadd (innermost first). -#}
+    dbt.dateadd (innermost first).
+
+    An incremental base model (config materialized='incremental') validates
+    only new and possibly changed raw rows: see macro
+    delete_revalidated_rows. -#}
 {% macro validate_source(system, export, parents=[]) -%}
     {%- set relation = source(system, export) -%}
     {%- if retention.sample_seeds_loaded() -%}
@@ -57,6 +61,10 @@
         }) -%}
     {%- endfor -%}
     {%- set currency = meta.get('currency', {}) -%}
+    {%- set incremental = config.get('materialized') == 'incremental' -%}
+    {%- if incremental -%}
+        {%- do retention._check_incremental_contract(export, meta) -%}
+    {%- endif -%}
     {{ return(retention.validate_export(
         relation=relation,
         export=export,
@@ -72,6 +80,9 @@
         references=references,
         personal=meta.get('personal', []),
         date_floor=meta.get('date_floor', true),
+        incremental=incremental,
+        fingerprint=retention.contract_fingerprint(meta, columns)
+            if incremental else none,
     )) }}
 {%- endmacro %}
 

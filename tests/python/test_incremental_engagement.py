@@ -1,14 +1,22 @@
-"""Incremental engagement equals a full refresh, late events and newly
-quarantined rows included.
+"""Incremental validation and engagement equal a full refresh, late
+events and newly quarantined rows included.
 
 Build 1 sees the events up to day T, minus a share of the events of the two
-days before T (they arrive late). Build 2 sees every event and runs
-incrementally; by then some events of an old day (long before the lookback
-window) have become invalid (quarantined as orphans), and every event of
-another old day is unparseable (the day vanishes). It must pick up the new
-days and the late events, and drop what was quarantined. Build 3 is a full
-refresh of the same data; the user-day table and the daily mart must be
-identical to build 2's."""
+days before T (they arrive late), and lacks one user (that user's events
+are orphans). Build 2 sees every event and runs incrementally; by then
+- some events of an old day (long before the lookback window) have become
+  invalid (quarantined as orphans), and every event of another old day is
+  unparseable (the day vanishes);
+- some old events are gone from the export, one old event has a new row
+  with the same key (both are duplicate_key now) and another an exact copy
+  (copies 2);
+- the missing user has arrived (their events become good) and another user
+  is gone (their events, good in build 1 and unchanged, become orphans).
+It must pick up the new days and the late events, and drop what was
+quarantined; rows that nothing touched are kept as build 1 validated them
+(not validated again). Build 3 is a full refresh of the same data; the
+validated events, the user-day table and the daily mart must be identical
+to build 2's."""
 
 from __future__ import annotations
 
@@ -40,12 +48,29 @@ def snapshot(warehouse) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
     try:
         return {
+            "validated": con.execute(
+                """select * exclude (raw_values), raw_values
+                   from base_product__events order by row_key, raw_row_hash"""
+            ).df(),
             "user_days": con.execute(
                 """select * from int_events_aggregated_to_user_day
                    order by user_id, activity_date""").df(),
             "engagement": con.execute(
                 "select * from fct_engagement_daily order by date_day").df(),
         }
+    finally:
+        con.close()
+
+
+def mark_row(warehouse, event_id: str, feature: str) -> str:
+    """Set the feature of a validated event; return the one it had."""
+    con = duckdb.connect(str(warehouse / "work.duckdb"))
+    try:
+        (was,) = con.execute("select feature from base_product__events "
+                             "where row_key = ?", [event_id]).fetchone()
+        con.execute("update base_product__events set feature = ? "
+                    "where row_key = ?", [feature, event_id])
+        return was
     finally:
         con.close()
 
@@ -62,9 +87,16 @@ def test_incremental_run_equals_full_refresh(small_csv_set, tmp_path):
     shutil.copytree(small_csv_set, first)
     events[(occurred < cutoff) & ~late].to_csv(first / "events.csv", index=False)
 
+    users = pd.read_csv(small_csv_set / "users.csv", dtype=str,
+                        keep_default_na=False)
+    counts = events["user_id"].value_counts()
+    arriving, leaving = counts.index[3], counts.index[4]
+    users[users["user_id"] != arriving].to_csv(first / "users.csv", index=False)
+
     # by the second build, rows of old days have become bad
     second = tmp_path / "raw_second"
     shutil.copytree(small_csv_set, second)
+    users[users["user_id"] != leaving].to_csv(second / "users.csv", index=False)
     day = occurred.dt.normalize()
     orphaned_day = cutoff - pd.Timedelta(days=40)
     vanished_day = cutoff - pd.Timedelta(days=60)
@@ -75,25 +107,89 @@ def test_incremental_run_equals_full_refresh(small_csv_set, tmp_path):
     changed = events.copy()
     changed.loc[orphaned, "user_id"] = "usr_gone"
     changed.loc[vanished, "occurred_at"] = "not a time"
+    old_rows = changed.index[(occurred < cutoff - pd.Timedelta(days=80))
+                             & (changed["user_id"] != leaving)
+                             & (changed["user_id"] != arriving)]
+    removed, repeated, copied, marked = (old_rows[:5], old_rows[10],
+                                          old_rows[11], old_rows[12])
+    clash = changed.loc[[repeated]].assign(feature="another feature")
+    changed = pd.concat([changed.drop(removed), clash, changed.loc[[copied]]])
     changed.to_csv(second / "events.csv", index=False)
 
     warehouse, target = tmp_path / "warehouse", tmp_path / "target"
     warehouse.mkdir()
     dbt_build(warehouse, target, first)
-    before = snapshot(warehouse)["user_days"]
+    first_build = snapshot(warehouse)
+    before = first_build["user_days"]
     assert (before["activity_date"] == vanished_date).any()
+    validated = first_build["validated"].set_index("row_key")
+    arriving_events = validated[validated["user_id"] == arriving]
+    assert (arriving_events["quarantine_reason"]
+            == "orphan_reference:user_id").all()
+    # a good row nothing touches is kept as it is, not validated again: a
+    # mark put on it survives the incremental build (and is taken off)
+    marked_key = events.loc[marked, "event_id"]
+    assert pd.isna(validated.loc[marked_key, "quarantine_reason"])
+    original = mark_row(warehouse, marked_key, "marked")
     dbt_build(warehouse, target, second)
-    compiled = next((target / "compiled").rglob(
-        "int_events_aggregated_to_user_day.sql")).read_text()
-    assert "loaded_days" in compiled  # the incremental branch ran
+    for model, branch in (("int_events_aggregated_to_user_day", "loaded_days"),
+                          ("base_product__events", "all_source_rows")):
+        compiled = next((target / "compiled").rglob(f"{model}.sql")).read_text()
+        assert branch in compiled, model  # the incremental branch ran
+    assert mark_row(warehouse, marked_key, original) == "marked"
     incremental = snapshot(warehouse)
+    now = incremental["validated"].set_index("row_key")
+    assert (now.loc[arriving_events.index, "quarantine_reason"].isna()).all()
+    assert (now.loc[now["user_id"] == leaving, "quarantine_reason"]
+            == "orphan_reference:user_id").all()
+    assert (now.loc[events.loc[repeated, "event_id"], "quarantine_reason"]
+            == "duplicate_key:event_id").all()
+    assert now.loc[events.loc[copied, "event_id"], "copies"] == 2
+    assert not now.index.isin(events.loc[removed, "event_id"]).any()
     assert len(incremental["user_days"]) > len(before)
     assert not (incremental["user_days"]["activity_date"]
                 == vanished_date).any()
 
     dbt_build(warehouse, target, second, "--full-refresh")
     full = snapshot(warehouse)
-    for name in ("user_days", "engagement"):
+    for name in ("validated", "user_days", "engagement"):
         pd.testing.assert_frame_equal(
             incremental[name].reset_index(drop=True),
             full[name].reset_index(drop=True), check_exact=True, obj=name)
+
+
+def test_changed_contract_or_old_table_validates_every_row(small_csv_set,
+                                                           tmp_path):
+    """Rows are kept only while what their result depends on is unchanged:
+    a var a rule reads (the contract fingerprint) or a table built before
+    incremental validation sends every row through validation again."""
+    warehouse, target = tmp_path / "warehouse", tmp_path / "target"
+    warehouse.mkdir()
+    event_id = pd.read_csv(small_csv_set / "events.csv", dtype=str,
+                           nrows=1)["event_id"][0]
+
+    def build(**extra_vars) -> None:
+        env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev")
+        dbt_vars = {"raw_dir": str(small_csv_set), "as_of_date": "2025-12-31",
+                    **extra_vars}
+        result = runner.run_dbt(
+            ["run", "-s", "+base_product__events", "--vars", json.dumps(dbt_vars)],
+            env, capture=True, timeout=600)
+        assert result.returncode == 0, result.stdout[-4000:]
+
+    build()
+    original = mark_row(warehouse, event_id, "marked")
+    build()  # nothing changed: the mark stays
+    assert mark_row(warehouse, event_id, "marked") == "marked"
+    build(earliest_plausible_date="1991-01-01")
+    assert mark_row(warehouse, event_id, "marked") == original
+    con = duckdb.connect(str(warehouse / "work.duckdb"))
+    con.execute("alter table base_product__events drop raw_row_hash")
+    con.execute("alter table base_product__events drop contract_fingerprint")
+    con.close()
+    build(earliest_plausible_date="1991-01-01")
+    assert mark_row(warehouse, event_id, original) == original
+    con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    assert con.execute("select count(*) from base_product__events "
+                       "where contract_fingerprint is null").fetchone()[0] == 0
+    con.close()

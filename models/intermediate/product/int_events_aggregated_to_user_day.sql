@@ -6,9 +6,9 @@
    be recomputed: the days from (latest day loaded - var
    engagement_lookback_days) on, so that events arriving up to that many
    days late are counted, and any earlier day whose staged qualifying
-   events no longer match what the table holds (a count of events or of
-   users that differs: rows quarantined by a later run, or removed from the
-   export, or added to an old day). The run then appends the days the table
+   events no longer match what the table was built from (their checksum
+   differs: rows quarantined by a later run, removed from the export,
+   changed, or added to an old day). The run then appends the days the table
    no longer holds, so it equals a full refresh (tested); `make run
    FULL_REFRESH=1` rebuilds it from scratch. #}
 
@@ -63,7 +63,9 @@ aggregated as (
         events.customer_id,
         events.event_date as activity_date,
         count(*) as event_count,
-        count(distinct events.feature_name) as feature_count
+        count(distinct events.feature_name) as feature_count,
+        {#- what the day's staleness check compares (macro stale_user_days) #}
+        sum({{ retention.event_checksum() }}) as event_checksum
 
     from events
     {%- if is_incremental() and target.type == 'spark' %}

@@ -1,0 +1,181 @@
+{#- Incremental validation of a large export that grows by appending
+    (base_product__events): a run validates only the raw rows that are new
+    or whose result may have changed, and keeps every other row as the last
+    run validated it. The result equals a full validation (tested):
+
+    Before the run adds rows, its pre-hook (delete_revalidated_rows)
+    deletes from the table every row that must be validated again:
+      - every quarantined row (time, a parent that arrives later or a
+        contract fix may make it good) and every row that stood for more
+        than one raw row (copies > 1);
+      - a row whose raw row is gone from the export or has changed (its key
+        no longer holds exactly one raw row with the same raw_row_hash, a
+        hash of every column's trimmed text), so removed rows leave and a
+        key that now repeats becomes duplicate_key on both sides;
+      - a good row whose parent (a reference of the contract) is no longer
+        a good row of the parent export (orphan_reference);
+      - every row when the contract or the vars it reads have changed
+        (contract_fingerprint), or when the table predates these columns.
+    The model then validates the raw rows whose key the table no longer
+    holds (macro validate_export) and appends them.
+
+    A good row stays good as time passes: the only time-dependent rule,
+    future_timestamp, moves its cutoff forward. Contracts with a currency
+    or with parent columns in their checks (rates and parent values that
+    change under a kept row) are not validated incrementally: such a base
+    model must be a table (a compilation error says so). DuckDB only; on
+    the server engines the base models are tables. `make run
+    FULL_REFRESH=1` validates every row again. -#}
+
+{#- The raw export's columns as validation reads them: text, trimmed of
+    white space of any kind, empty as NULL. -#}
+{% macro trimmed_source_rows(relation, names) -%}
+    select
+        {%- for col in names %}
+        nullif(
+            {{ retention.trim_whitespace(
+                'cast(' ~ col ~ ' as ' ~ dbt.type_string() ~ ')') }},
+            ''
+        ) as {{ col }}{{ ',' if not loop.last }}
+        {%- endfor %}
+
+    from {{ relation }}
+{%- endmacro %}
+
+{#- The row key from trimmed key columns named <prefix><column>: the column
+    itself for a one-column key, else the parts joined by '|'. -#}
+{% macro source_row_key(key, prefix) -%}
+    {%- if key | length == 1 -%}
+        {{ prefix ~ key[0] }}
+    {%- else -%}
+        {{ dbt.concat(retention._key_parts(key, prefix)) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A 64-bit hash of a raw row's trimmed columns (<prefix><column>, in
+    contract order; NULL and position count). -#}
+{% macro source_row_hash(names, prefix) -%}
+    {{ return(adapter.dispatch('source_row_hash', 'retention')(names, prefix)) }}
+{%- endmacro %}
+
+{% macro default__source_row_hash(names, prefix) -%}
+    {{ exceptions.raise_compiler_error(
+        "incremental validation of a raw export runs on DuckDB only, not on "
+        ~ target.type ~ ": materialize the base model as a table there") }}
+{%- endmacro %}
+
+{% macro duckdb__source_row_hash(names, prefix) -%}
+    hash(
+        {%- for col in names %}
+        {{ prefix ~ col }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+{#- What an incremental base model's rows depend on besides the raw row:
+    the export's contract (its columns and kinds, config.meta) and the vars
+    its rules read. A change of any of them validates every row again. -#}
+{% macro contract_fingerprint(meta, columns) -%}
+    {%- set text = tojson(meta, sort_keys=true) ~ '|' ~ tojson(columns) -%}
+    {%- set used = ['earliest_plausible_date']
+        + modules.re.findall('\\[var (\\w+)\\]', text) -%}
+    {%- set values = [] -%}
+    {%- for name in used | unique | sort -%}
+        {%- do values.append(name ~ '=' ~ var(name) | string) -%}
+    {%- endfor -%}
+    {#- the version of the validation rules (macro validate_export): raise
+        it when a rule changes what a row's result is -#}
+    {{ return(local_md5('validate_export v1|' ~ text ~ '|'
+        ~ values | join('|'))) }}
+{%- endmacro %}
+
+{#- A compilation error when an export's contract uses a rule whose result
+    can change under a kept row (see the header). -#}
+{% macro _check_incremental_contract(export, meta) -%}
+    {%- set parent_columns = [] -%}
+    {%- for reference in meta.get('references', []) if reference.get('columns') -%}
+        {%- do parent_columns.append(reference.column) -%}
+    {%- endfor -%}
+    {%- if meta.get('currency') or parent_columns -%}
+        {{ exceptions.raise_compiler_error(
+            "base model of raw export '" ~ export ~ "' is incremental, but its "
+            ~ "contract has " ~ ("a currency" if meta.get('currency')
+                else "parent columns (" ~ parent_columns | join(', ') ~ ")")
+            ~ ", whose result can change under a row validated earlier: "
+            ~ "materialize it as a table") }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Pre-hook of an incremental base model (see the header): deletes the
+    rows to validate again. Nothing on a full refresh. -#}
+{% macro delete_revalidated_rows(system, export) -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set node = graph.sources[
+        'source.' ~ project_name ~ '.' ~ system ~ '.' ~ export] -%}
+    {%- set meta = node.config.meta or node.meta or {} -%}
+    {%- set types = meta.get('types', {}) -%}
+    {%- set columns = {} -%}
+    {%- for name in node.columns -%}
+        {%- do columns.update({name: types.get(name, 'string')}) -%}
+    {%- endfor -%}
+    {%- set names = columns.keys() | list -%}
+    {%- set held = adapter.get_columns_in_relation(this)
+        | map(attribute='name') | list -%}
+    {%- if 'contract_fingerprint' not in held %}
+    {#- built before incremental validation: validate every row #}
+    delete from {{ this }}
+    {%- else %}
+    delete from {{ this }} as kept
+    where
+        kept.row_key is null
+        or kept.quarantine_reason is not null
+        or kept.copies > 1
+        or kept.contract_fingerprint
+        != '{{ retention.contract_fingerprint(meta, columns) }}'
+        or not exists (
+            select 1
+            from (
+                select
+                    row_key,
+                    min(raw_row_hash) as raw_row_hash
+                from (
+                    select
+                        {{ retention.source_row_key(meta.key, '') }}
+                            as row_key,
+                        {{ retention.source_row_hash(names, '') }}
+                            as raw_row_hash
+                    from ({{ retention.trimmed_source_rows(
+                        source(system, export), names) }}) as trimmed
+                ) as hashed
+                group by row_key
+                having count(*) = 1
+            ) as single_rows
+            where
+                single_rows.row_key = kept.row_key
+                and single_rows.raw_row_hash = kept.raw_row_hash
+        )
+        {%- for reference in meta.get('references', []) %}
+        or (
+            kept.{{ reference.column }} is not null
+            and not exists (
+                select 1
+                from {{ retention._base_model(reference.export) }} as parent
+                where
+                    parent.quarantine_reason is null
+                    and parent.{{ reference.to }} = kept.{{ reference.column }}
+            )
+        )
+        {%- endfor %}
+    {%- endif %}
+{%- endmacro %}
+
+{#- The base model (relation) of a raw export of the contract. -#}
+{% macro _base_model(export) -%}
+    {%- for system, name in retention.raw_exports() if name == export -%}
+        {{ return(ref('base_' ~ system ~ '__' ~ export)) }}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error(
+        "no raw export '" ~ export ~ "' in macro raw_exports") }}
+{%- endmacro %}
