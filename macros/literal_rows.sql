@@ -6,18 +6,13 @@
     CLI computes in Python on server engines and hands over in a var
     (clv_model_parameters, fct_clv_backtest). -#}
 {% macro literal_rows(rows, columns) -%}
-{#- a quote inside a text literal: doubled, or escaped on Spark, which
-    reads '' as two adjacent literals #}
-{%- set quote = "\\'" if target.type == 'spark' else "''" %}
-{%- set backslash = '\\\\' if target.type == 'spark' else '\\' %}
 {%- for row in rows %}
 select
     {%- for name, data_type in columns %}
     {%- if row[loop.index0] is none %}
     cast(null as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
     {%- else %}
-    cast('{{ row[loop.index0] | string | replace('\\', backslash)
-        | replace("'", quote) }}'
+    cast({{ retention.text_literal(row[loop.index0]) }}
         as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
     {%- endif %}
     {%- endfor %}
@@ -30,4 +25,14 @@ select
     {%- endfor %}
 where 1 = 0
 {%- endif %}
+{%- endmacro %}
+
+{#- `value` as a quoted SQL text literal that reads back as the same text on
+    every engine: a quote inside is doubled, or escaped on Spark, which
+    reads '' as two adjacent literals and treats a backslash as an escape
+    (doubled there). -#}
+{% macro text_literal(value) -%}
+    {%- set quote = "\\'" if target.type == 'spark' else "''" -%}
+    {%- set backslash = '\\\\' if target.type == 'spark' else '\\' -%}
+    '{{ value | string | replace('\\', backslash) | replace("'", quote) }}'
 {%- endmacro %}
