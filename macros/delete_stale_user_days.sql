@@ -74,11 +74,14 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- A 64-bit hash of what a staged event contributes to its user-day row
+{#- A hash of what a staged event contributes to its user-day row
     (event_id, user_id, customer_id, feature_name), for the day checksums
-    of stale_user_days. Summed per day: DuckDB's hash is unsigned (a sum
-    is HUGEINT), Spark's xxhash64 a BIGINT whose sum wraps the same way
-    wherever it is summed, PostgreSQL's a BIGINT summed as NUMERIC. -#}
+    of stale_user_days. Summed per user-day and per day, so a sum must not
+    overflow: DuckDB's hash is a 64-bit unsigned integer whose sum is a
+    HUGEINT, PostgreSQL's a BIGINT summed as NUMERIC; Spark sums a BIGINT
+    as a BIGINT and, in ANSI mode, fails on overflow, so there the 64-bit
+    xxhash64 is reduced to 32 bits (a day of 2 billion events still
+    sums below 2^63). -#}
 {% macro event_checksum() -%}
     {{ return(adapter.dispatch('event_checksum', 'retention')()) }}
 {%- endmacro %}
@@ -94,5 +97,5 @@
 {%- endmacro %}
 
 {% macro spark__event_checksum() -%}
-    xxhash64(event_id, user_id, customer_id, feature_name)
+    pmod(xxhash64(event_id, user_id, customer_id, feature_name), 4294967296)
 {%- endmacro %}
