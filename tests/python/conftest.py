@@ -179,3 +179,20 @@ def health_reference_differences(work_db) -> dict[str, int]:
             "fct_health_score_backtest": differing(built_backtest,
                                                    reference_backtest)}
 
+
+def mark_oldest_snapshot(warehouse, user_count: int) -> int:
+    """Set user_count on one row of the oldest weekly health snapshot;
+    return the value it had."""
+    table = "int_health_inputs_aggregated_to_customer_week"
+    row = (f"(snapshot_date, customer_id) = (select (snapshot_date, "
+           f"customer_id) from {table} "
+           f"order by snapshot_date, customer_id limit 1)")
+    con = duckdb.connect(str(warehouse / "work.duckdb"))
+    try:
+        (was,) = con.execute(f"select user_count from {table} where {row}"
+                             ).fetchone()
+        con.execute(f"update {table} set user_count = ? where {row}",
+                    [user_count])
+        return was
+    finally:
+        con.close()

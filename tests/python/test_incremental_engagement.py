@@ -15,8 +15,10 @@ are orphans). Build 2 sees every event and runs incrementally; by then
 It must pick up the new days and the late events, and drop what was
 quarantined; rows that nothing touched are kept as build 1 validated them
 (not validated again). Build 3 is a full refresh of the same data; the
-validated events, the user-day table and the daily mart must be identical
-to build 2's."""
+validated events, the user-day table, the daily mart and the weekly health
+inputs (whose old snapshots read the changed users and events, so the
+incremental run must compute them all again) must be identical to build
+2's."""
 
 from __future__ import annotations
 
@@ -28,17 +30,18 @@ import duckdb
 import pandas as pd
 import pytest
 
+from conftest import mark_oldest_snapshot
 from retention_lib import runner
 
 pytestmark = pytest.mark.dbt
-SELECTION = "+fct_engagement_daily"
+SELECTION = "+fct_engagement_daily +int_health_inputs_aggregated_to_customer_week"
 
 
 def dbt_build(warehouse, target, raw_dir, *extra) -> subprocess.CompletedProcess:
     env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev")
     dbt_vars = {"raw_dir": str(raw_dir), "as_of_date": "2025-12-31"}
     result = runner.run_dbt(
-        ["build", "-s", SELECTION, "--indirect-selection", "cautious",
+        ["build", "-s", *SELECTION.split(), "--indirect-selection", "cautious",
          "--vars", json.dumps(dbt_vars), *extra], env, capture=True, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:]
     return result
@@ -57,6 +60,9 @@ def snapshot(warehouse) -> dict[str, pd.DataFrame]:
                    order by user_id, activity_date""").df(),
             "engagement": con.execute(
                 "select * from fct_engagement_daily order by date_day").df(),
+            "health_inputs": con.execute(
+                """select * from int_health_inputs_aggregated_to_customer_week
+                   order by snapshot_date, customer_id""").df(),
         }
     finally:
         con.close()
@@ -131,7 +137,13 @@ def test_incremental_run_equals_full_refresh(small_csv_set, tmp_path):
     marked_key = events.loc[marked, "event_id"]
     assert pd.isna(validated.loc[marked_key, "quarantine_reason"])
     original = mark_row(warehouse, marked_key, "marked")
+    # old snapshots read what changed (users, old events): the checksum of
+    # the health inputs differs and every snapshot is computed again
+    mark_oldest_snapshot(warehouse, -1)
     dbt_build(warehouse, target, second)
+    now_held = mark_oldest_snapshot(warehouse, 0)
+    mark_oldest_snapshot(warehouse, now_held)  # read, left as it is
+    assert now_held != -1
     for model, branch in (("int_events_aggregated_to_user_day", "loaded_days"),
                           ("base_product__events", "all_source_rows")):
         compiled = next((target / "compiled").rglob(f"{model}.sql")).read_text()
@@ -152,7 +164,7 @@ def test_incremental_run_equals_full_refresh(small_csv_set, tmp_path):
 
     dbt_build(warehouse, target, second, "--full-refresh")
     full = snapshot(warehouse)
-    for name in ("validated", "user_days", "engagement"):
+    for name in ("validated", "user_days", "engagement", "health_inputs"):
         pd.testing.assert_frame_equal(
             incremental[name].reset_index(drop=True),
             full[name].reset_index(drop=True), check_exact=True, obj=name)

@@ -21,10 +21,22 @@
      mean "no system", not "customers did nothing": the score then treats
      those components as neutral (retention_lib.health). #}
 
+{#- Incremental on DuckDB (macros/health_inputs_incremental.sql): a run
+    keeps the snapshots that end before the cutoff it recorded last time
+    (latest snapshot - var health_inputs_lookback_days) when a checksum of
+    everything they read is unchanged, and computes the snapshot dates the
+    table no longer holds; equal to a full rebuild (tested). A table on
+    the other engines. -#}
 {{ config(
-    materialized='table',
-    pre_hook="{{ retention.postgres_nested_loops(false) }}",
-    post_hook="{{ retention.postgres_nested_loops(true) }}"
+    materialized=('incremental' if target.type == 'duckdb' else 'table'),
+    incremental_strategy=('append' if target.type == 'duckdb' else none),
+    on_schema_change='fail',
+    pre_hook=[
+        "{{ retention.postgres_nested_loops(false) }}",
+        "{{ retention.delete_stale_health_snapshots() }}"],
+    post_hook=[
+        "{{ retention.postgres_nested_loops(true) }}",
+        "{{ retention.record_health_inputs_state() }}"]
 ) }}
 
 {% set key_feature_list =
@@ -125,7 +137,7 @@ first_line as (
 ),
 
 {# Sundays: days a multiple of 7 after Sunday 2023-12-31 #}
-snapshot_dates as (
+sundays as (
 
     select days.date_day as snapshot_date
 
@@ -140,6 +152,17 @@ snapshot_dates as (
                             'day') }},
             7
         ) = 0
+
+),
+
+snapshot_dates as (
+
+    select * from sundays
+    {%- if is_incremental() %}
+
+    {#- the dates the pre-hook kept are not computed again #}
+    where snapshot_date not in (select snapshot_date from {{ this }})
+    {%- endif %}
 
 ),
 

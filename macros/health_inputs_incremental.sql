@@ -1,0 +1,155 @@
+{#- Incremental int_health_inputs_aggregated_to_customer_week (DuckDB).
+
+    A weekly snapshot reads only data dated before its end (snapshot_date +
+    1 day). So a snapshot whose end is on or before a day C (the cutoff)
+    can change only if the inputs, as they look before C, change: a row
+    dated on or after C cannot reach it, and a timestamp on or after C (a
+    ticket resolved, an invoice paid or falling due, a contract ending or
+    cancelled later) reads the same for it whatever its value ("later").
+
+    After every build a post-hook records, in a one-row table beside the
+    model (<model>__inputs_state), the cutoff C = latest snapshot_date -
+    var health_inputs_lookback_days, a checksum of the inputs clipped at C
+    (health_inputs_checksum) and a fingerprint of the model's code and the
+    vars it reads. The next incremental run's pre-hook recomputes the
+    inputs' checksum at the recorded C: equal (and the same fingerprint),
+    every snapshot before C is kept and only those from C on are deleted;
+    different (an old row corrected, quarantined, removed or arriving late
+    by more than the lookback), every snapshot is deleted. The model then
+    computes the snapshot dates the table no longer holds. So an
+    incremental build equals a full rebuild (tested); the lookback only
+    decides how late data may arrive and still cost one window, not a full
+    recomputation. -#}
+
+{#- The state table of the model being built. -#}
+{% macro health_inputs_state_relation() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema,
+        identifier=this.identifier ~ '__inputs_state')) }}
+{%- endmacro %}
+
+{#- What, besides the data, decides every snapshot: the model's code and
+    the vars it reads. -#}
+{% macro health_inputs_fingerprint() -%}
+    {{ return(local_md5(
+        model.raw_code
+        ~ var('health_key_features') | join(',')
+        ~ '|' ~ var('health_slow_resolution_hours'))) }}
+{%- endmacro %}
+
+{#- One term of health_inputs_checksum: the sum of the hashes of `columns`
+    over the rows of `relation` that pass `condition`, as text ('-' when
+    there are none). -#}
+{% macro _health_inputs_term(relation, columns, condition) -%}
+    coalesce(cast((
+        select sum(hash({{ columns | join(', ') }}))
+        from {{ relation }}
+        where {{ condition }}
+    ) as {{ dbt.type_string() }}), '-')
+{%- endmacro %}
+
+{#- `column` if it is before `at`, else NULL. -#}
+{% macro _clipped_at(column, at) -%}
+    case when {{ column }} < {{ at }} then {{ column }} end
+{%- endmacro %}
+
+{#- A select of one text value: a checksum of everything the snapshots that
+    end on or before `cutoff` (a SQL date expression) read, each timestamp
+    on or after the cutoff read as NULL (later). -#}
+{% macro health_inputs_checksum(cutoff) -%}
+    {%- set at = 'cast(' ~ cutoff ~ ' as ' ~ dbt.type_timestamp() ~ ')' -%}
+    {%- set key_features =
+        "'" ~ var('health_key_features') | join("', '") ~ "'" -%}
+    {%- set terms = [
+        retention._health_inputs_term(
+            ref('int_invoice_lines_normalized'),
+            ['customer_id', 'period_start_at', retention._clipped_at('period_end_at', at),
+             'issued_at', retention._clipped_at('canceled_at', at)],
+            "line_type = 'subscription' and period_start_at < " ~ at
+            ~ " and issued_at < " ~ at),
+        "coalesce(cast((select min(period_start_at) from "
+            ~ ref('int_invoice_lines_normalized')
+            ~ " where line_type = 'subscription' and period_start_at < "
+            ~ at ~ ") as " ~ dbt.type_string() ~ "), '-')",
+        "coalesce(cast((select min(date_day) from " ~ ref('util_days')
+            ~ " where date_day < " ~ at ~ ") as " ~ dbt.type_string()
+            ~ "), '-')",
+        retention._health_inputs_term(
+            ref('stg_product__users'), ['customer_id', 'created_at'],
+            'created_at < ' ~ at),
+        retention._health_inputs_term(
+            ref('int_events_aggregated_to_user_day'),
+            ['customer_id', 'user_id', 'activity_date', 'event_count'],
+            'activity_date < ' ~ at),
+        retention._health_inputs_term(
+            ref('int_feature_usage_aggregated_to_account_month'),
+            ['customer_id', 'feature_name', 'date_month'],
+            'feature_name in (' ~ key_features ~ ') and date_month < '
+            ~ dbt.date_trunc('month', at)),
+        retention._health_inputs_term(
+            ref('stg_support__tickets'),
+            ['customer_id', 'opened_at', retention._clipped_at('resolved_at', at), 'priority'],
+            'opened_at < ' ~ at),
+        retention._health_inputs_term(
+            ref('stg_billing__payments'), ['customer_id', 'created_at'],
+            "payment_status = 'failed' and created_at < " ~ at),
+        retention._health_inputs_term(
+            ref('stg_billing__invoices'),
+            ['customer_id', 'issued_at', retention._clipped_at('due_at', at),
+             retention._clipped_at('paid_at', at)],
+            "invoice_status in ('paid', 'open', 'uncollectible')"
+            ~ " and issued_at < " ~ at),
+        retention._health_inputs_term(
+            ref('stg_support__survey_responses'),
+            ['customer_id', 'survey_type', 'score', 'responded_at',
+             'response_id'],
+            "survey_type in ('nps', 'csat') and responded_at < " ~ at),
+        "cast(exists (select 1 from " ~ ref('stg_product__events')
+            ~ ") as " ~ dbt.type_string() ~ ")",
+        "cast(exists (select 1 from " ~ ref('stg_support__tickets')
+            ~ ") as " ~ dbt.type_string() ~ ")"
+    ] -%}
+    select {{ terms | join("\n        || '|' || ") }}
+{%- endmacro %}
+
+{#- Pre-hook: deletes the snapshots an incremental run must recompute (see
+    the header), and those after as_of_date. Nothing on a full refresh or
+    other engines (the model is a table there). -#}
+{% macro delete_stale_health_snapshots() -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set state = retention.health_inputs_state_relation() -%}
+    {%- if load_relation(state) is none %}
+    delete from {{ this }}
+    {%- else %}
+    delete from {{ this }}
+    where
+        snapshot_date >= (select cutoff_date from {{ state }})
+        or snapshot_date > (select max(date_day) from {{ ref('util_days') }})
+        or not exists (
+            select 1
+            from {{ state }}
+            where
+                fingerprint = '{{ retention.health_inputs_fingerprint() }}'
+                and checksum = ({{ retention.health_inputs_checksum(
+                    '(select cutoff_date from ' ~ state ~ ')') }})
+        )
+    {%- endif %}
+{%- endmacro %}
+
+{#- Post-hook: records the cutoff, the inputs' checksum at it and the
+    fingerprint for the next run (see the header). -#}
+{% macro record_health_inputs_state() -%}
+    {%- if not execute or target.type != 'duckdb' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set cutoff = '(select ' ~ dbt.dateadd(
+        'day', -var('health_inputs_lookback_days'), 'max(snapshot_date)')
+        ~ ' from ' ~ this ~ ')' -%}
+    create or replace table {{ retention.health_inputs_state_relation() }} as
+    select
+        cast({{ cutoff }} as date) as cutoff_date,
+        ({{ retention.health_inputs_checksum(cutoff) }}) as checksum,
+        '{{ retention.health_inputs_fingerprint() }}' as fingerprint
+{%- endmacro %}
