@@ -15,7 +15,7 @@ expectation without failing, so the data goes through pandas):
 
 An expectation that errors (e.g. a column that is not there) counts as a
 failure. A table larger than var gate_sample_rows is validated on a
-repeatable sample of that many rows; its row count and the latest event
+repeatable sample of about that many rows; its row count and the latest event
 are exact (a one-row "<table>__profile" frame computed in DuckDB). Data Docs
 HTML is written to <warehouse>/quality/.
 """
@@ -268,15 +268,19 @@ def _previous_counts(published: Path) -> tuple[dict, dict]:
 
 
 def _read(con, schema: str, table: str, limit: int) -> tuple[pd.DataFrame, int]:
-    """The table as a dataframe, or a repeatable sample of `limit` rows when
-    it is larger (row-level expectations carry a `mostly` or hold for every
-    row of the sample); and its exact row count."""
+    """The table as a dataframe, or a repeatable sample of about `limit`
+    rows when it is larger (row-level expectations carry a `mostly` or hold
+    for every row of the sample); and its exact row count. The sample keeps
+    each row with probability limit / rows (Bernoulli): a reservoir sample
+    returns its rows out of order and took 17 s to hand 1 M of the 10.7 M
+    events to pandas, this one 2 s."""
     relation = f'"{schema}"."{table}"'
     rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
     if rows <= limit:
         return con.execute(f"select * from {relation}").df(), rows
+    percent = 100.0 * limit / rows
     return con.execute(f"select * from {relation} using sample "
-                       f"reservoir({int(limit)} rows) repeatable (42)").df(), rows
+                       f"bernoulli({percent!r} percent) repeatable (42)").df(), rows
 
 
 def run_gates(work_db: Path, published: Path, relations: list[tuple[str, str]],

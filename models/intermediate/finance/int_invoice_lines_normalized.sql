@@ -23,6 +23,10 @@
      already in the reporting currency.
    - Void and draft invoices, one-time charges and credits carry no MRR. #}
 
+{#- a table, not a view: several tests and models read it (DECISIONS
+    114) #}
+{{ config(materialized='table') }}
+
 {% set period_seconds = dbt.datediff(
     'period_start_at', 'period_end_at', 'second') %}
 {% set billing_period_seconds = dbt.datediff(

@@ -20,6 +20,10 @@
    fct_customer_mrr_monthly uses it when the customer pays in both
    months. #}
 
+{#- a table, not a view: several tests and models read it (DECISIONS
+    114) #}
+{{ config(materialized='table') }}
+
 {% if var('churn_recognition') not in ['period_end', 'cancellation'] %}
     {{ exceptions.raise_compiler_error(
         "var churn_recognition must be 'period_end' or 'cancellation', got "

@@ -5,6 +5,10 @@
    month, the contract length and cohort of the customer's sBG lifetime,
    and the cancellations requested before the origin's snapshot. #}
 
+{#- a table, not a view: several tests and models read it (DECISIONS
+    114) #}
+{{ config(materialized='table') }}
+
 with
 
 customer_months as (

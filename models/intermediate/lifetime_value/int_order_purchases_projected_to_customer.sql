@@ -17,6 +17,10 @@
    most 20,000 terms. The points are the distinct (segment, frequency, age,
    horizon month): customers who share them share the series. #}
 
+{#- a table, not a view: several tests and models read it (DECISIONS
+    114) #}
+{{ config(materialized='table') }}
+
 {%- set settings = clv_settings() %}
 {%- set max_terms = 20000 %}
 

@@ -17,6 +17,10 @@
    period scored, where z^m alone is below 1e-17 of the total (a period
    is at least a month). #}
 
+{#- a table, not a view: several tests and models read it (DECISIONS
+    114) #}
+{{ config(materialized='table') }}
+
 {%- set settings = clv_settings() %}
 {#- periods scored are at most the months since var spine_start_month:
     40,000 days cover about 109 years #}

@@ -5,6 +5,10 @@
    them; retention_lib.lifetime_value.subscription_lifetimes is the
    reference, checked equal on DuckDB. #}
 
+{#- a table, not a view: several tests and models read it (DECISIONS
+    114) #}
+{{ config(materialized='table') }}
+
 with
 
 customer_months as (

@@ -68,83 +68,287 @@ labelled as (
 
 ),
 
-{#- each observation once per snapshot and once in the pooled group, once
-    per measure: risk = 100 - score #}
+{#- each observation once per measure: risk = 100 - score #}
 
-risks as (
+observations as (
 
-    {%- for scope in ['snapshot', 'all_snapshots'] %}
-    {%- set outer_loop = loop %}
     {%- for name, column in measures.items() %}
     select
-        '{{ scope }}' as scope,
-        {{ 'snapshot_date' if scope == 'snapshot' else 'cast(null as date)' }}
-            as group_date,
         '{{ name }}' as measure,
         churned,
-        health_band,
         snapshot_date,
         customer_id,
         100 - cast({{ column }} as {{ type_double() }}) as risk
     from labelled
-    {%- if not (loop.last and outer_loop.last) %}
+    {%- if not loop.last %}
 
     union all
 
     {% endif -%}
     {%- endfor %}
-    {%- endfor %}
 
 ),
 
-ranked as (
+{#- Ranks by aggregation, not by sorting every observation: one row per
+    group (each snapshot, and all snapshots pooled), measure and distinct
+    risk, with its observations (n) and churners (c). An observation's
+    midrank is (observations of lower risk) + (n + 1) / 2 in its group. #}
+
+snapshot_risks as (
+
+    select
+        'snapshot' as scope,
+        snapshot_date as group_date,
+        measure,
+        risk,
+        count(*) as n,
+        sum(churned) as c
+
+    from observations
+
+    group by 1, 2, 3, 4
+
+),
+
+risk_groups as (
+
+    select * from snapshot_risks
+
+    union all
+
+    select
+        'all_snapshots' as scope,
+        cast(null as date) as group_date,
+        measure,
+        risk,
+        sum(n) as n,
+        sum(c) as c
+
+    from snapshot_risks
+
+    group by 1, 2, 3, 4
+
+),
+
+cumulated as (
 
     select
         *,
-        rank()
-            over (
-                partition by scope, group_date, measure order by risk
-            )
-        + (count(*) over (partition by scope, group_date, measure, risk) - 1)
-        / 2.0 as midrank,
-        row_number() over (
-            partition by scope, group_date, measure
-            order by risk desc, snapshot_date asc, customer_id asc
-        ) as risk_order,
-        count(*) over (partition by scope, group_date, measure) as customers
+        coalesce(
+            sum(n) over (
+                partition by scope, group_date, measure
+                order by risk
+                rows between unbounded preceding and 1 preceding
+            ),
+            0
+        ) as below,
+        coalesce(
+            sum(n) over (
+                partition by scope, group_date, measure
+                order by risk desc
+                rows between unbounded preceding and 1 preceding
+            ),
+            0
+        ) as above,
+        sum(n) over (partition by scope, group_date, measure) as customers
 
-    from risks
+    from risk_groups
 
 ),
 
-per_measure as (
+{#- The top decile is the ceil(customers / 10) riskiest observations, ties
+    broken by snapshot_date, customer_id: every risk group above the
+    boundary, and the first rows of the group the boundary cuts. #}
+
+top_sized as (
+
+    select
+        *,
+        ceiling(customers / 10.0) as top_size
+
+    from cumulated
+
+),
+
+boundary as (
 
     select
         scope,
         group_date,
         measure,
-        max(customers) as customers,
-        sum(churned) as churned_customers,
-        sum(case when churned = 1 then midrank else 0 end)
-            as churner_rank_sum,
-        sum(
-            case
-                when risk_order <= ceiling(customers / 10.0) then churned
-                else 0
-            end
-        ) as top_churned,
+        risk,
+        top_size - above as rows_taken
+
+    from top_sized
+
+    where above < top_size and above + n > top_size
+
+),
+
+boundary_rows as (
+
+    select
+        boundary.scope,
+        boundary.group_date,
+        boundary.measure,
+        boundary.rows_taken,
+        observations.churned,
+        row_number() over (
+            partition by boundary.scope, boundary.group_date, boundary.measure
+            order by observations.snapshot_date, observations.customer_id
+        ) as tie_order
+
+    from boundary
+
+    inner join observations
+        on
+            boundary.measure = observations.measure
+            and boundary.risk = observations.risk
+            and boundary.group_date = observations.snapshot_date
+
+    where boundary.scope = 'snapshot'
+
+    union all
+
+    select
+        boundary.scope,
+        boundary.group_date,
+        boundary.measure,
+        boundary.rows_taken,
+        observations.churned,
+        row_number() over (
+            partition by boundary.measure
+            order by observations.snapshot_date, observations.customer_id
+        ) as tie_order
+
+    from boundary
+
+    inner join observations
+        on
+            boundary.measure = observations.measure
+            and boundary.risk = observations.risk
+
+    where boundary.scope = 'all_snapshots'
+
+),
+
+boundary_churned as (
+
+    select
+        scope,
+        group_date,
+        measure,
+        sum(case when tie_order <= rows_taken then churned else 0 end)
+            as top_churned
+
+    from boundary_rows
+
+    group by 1, 2, 3
+
+),
+
+{#- the bands are the health score's: the same for every measure #}
+
+band_counts as (
+
+    select
+        snapshot_date as group_date,
         {%- for band in ['green', 'yellow', 'red'] %}
         sum(case when health_band = '{{ band }}' then 1 else 0 end)
             as {{ band }}_customers,
         sum(case when health_band = '{{ band }}' then churned else 0 end)
             as {{ band }}_churned,
         {%- endfor %}
-        sum(case when risk_order <= ceiling(customers / 10.0) then 1 else 0 end)
-            as top_size
+        count(*) as customers
 
-    from ranked
+    from labelled
+
+    group by 1
+
+),
+
+bands as (
+
+    select
+        'snapshot' as scope,
+        group_date,
+        {%- for band in ['green', 'yellow', 'red'] %}
+        {{ band }}_customers,
+        {{ band }}_churned,
+        {%- endfor %}
+        customers
+
+    from band_counts
+
+    union all
+
+    select
+        'all_snapshots' as scope,
+        cast(null as date) as group_date,
+        {%- for band in ['green', 'yellow', 'red'] %}
+        sum({{ band }}_customers) as {{ band }}_customers,
+        sum({{ band }}_churned) as {{ band }}_churned,
+        {%- endfor %}
+        sum(customers) as customers
+
+    from band_counts
+
+),
+
+ranked_groups as (
+
+    select
+        scope,
+        group_date,
+        measure,
+        max(customers) as customers,
+        max(top_size) as top_size,
+        sum(c) as churned_customers,
+        sum(c * (below + (n + 1) / 2.0)) as churner_rank_sum,
+        sum(case when above + n <= top_size then c else 0 end)
+            as top_churned_above
+
+    from top_sized
 
     group by 1, 2, 3
+
+),
+
+per_measure as (
+
+    select
+        ranked_groups.scope,
+        ranked_groups.group_date,
+        ranked_groups.measure,
+        ranked_groups.customers,
+        ranked_groups.churned_customers,
+        ranked_groups.churner_rank_sum,
+        ranked_groups.top_churned_above
+        + coalesce(boundary_churned.top_churned, 0) as top_churned,
+        {%- for band in ['green', 'yellow', 'red'] %}
+        bands.{{ band }}_customers,
+        bands.{{ band }}_churned,
+        {%- endfor %}
+        ranked_groups.top_size
+
+    from ranked_groups
+
+    left join boundary_churned
+        on
+            ranked_groups.scope = boundary_churned.scope
+            and ranked_groups.measure = boundary_churned.measure
+            and (
+                ranked_groups.group_date = boundary_churned.group_date
+                or ranked_groups.scope = 'all_snapshots'
+            )
+
+    inner join bands
+        on
+            ranked_groups.scope = bands.scope
+            and (
+                ranked_groups.group_date = bands.group_date
+                or ranked_groups.scope = 'all_snapshots'
+            )
 
 ),
 
