@@ -5,7 +5,10 @@
    Trailing windows are counted without exploding days: each user's (or
    account's) activity days are merged into islands of coverage
    [first day, last day + window) and a running sum of +1 at each island
-   start and -1 at its end gives the distinct count per day. #}
+   start and -1 at its end gives the distinct count per day. An island
+   starts on a day more than the window after the previous activity day
+   and ends on a day more than the window before the next one: one sort
+   per entity finds both, for both windows. #}
 
 {% set windows = [('user', 'user_id', 7), ('user', 'user_id', 28),
                   ('account', 'customer_id', 7), ('account', 'customer_id', 28)] %}
@@ -78,79 +81,62 @@ daily_account_counts as (
 
 ),
 
-{% for entity, key, window in windows %}
+{#- one pass per entity: the gap to its previous and to its next activity
+    day (one sort serves both windows) #}
+{% for entity, key in [('user', 'user_id'), ('account', 'customer_id')] %}
 {% set source = 'active_user_days' if entity == 'user' else 'account_days' %}
-flagged_{{ entity }}_{{ window }} as (
+{% set previous_day = 'lag(activity_date) over (partition by ' ~ key
+    ~ ' order by activity_date)' %}
+{% set next_day = 'lead(activity_date) over (partition by ' ~ key
+    ~ ' order by activity_date)' %}
+gaps_{{ entity }} as (
 
     select
-        {{ key }} as entity_id,
         activity_date,
-        case
-            when
-                lag(activity_date) over (
-                    partition by {{ key }} order by activity_date
-                ) is null
-                or {{ dbt.datediff(
-                    'lag(activity_date) over (partition by ' ~ key
-                    ~ ' order by activity_date)',
-                    'activity_date', 'day') }} > {{ window }}
-                then 1
-            else 0
-        end as starts_island
+        {{ dbt.datediff(previous_day, 'activity_date', 'day') }}
+            as days_since_previous,
+        {{ dbt.datediff('activity_date', next_day, 'day') }}
+            as days_to_next
 
     from {{ source }}
 
 ),
 
-islands_{{ entity }}_{{ window }} as (
-
-    select
-        entity_id,
-        activity_date,
-        sum(starts_island) over (
-            partition by entity_id
-            order by activity_date
-            rows between unbounded preceding and current row
-        ) as island_number
-
-    from flagged_{{ entity }}_{{ window }}
-
-),
-
-deltas_{{ entity }}_{{ window }} as (
-
-    select
-        entity_id,
-        island_number,
-        min(activity_date) as change_date,
-        1 as delta
-
-    from islands_{{ entity }}_{{ window }}
-
-    group by 1, 2
-
-    union all
-
-    select
-        entity_id,
-        island_number,
-        cast({{ dbt.dateadd('day', window, 'max(activity_date)') }} as date)
-            as change_date,
-        -1 as delta
-
-    from islands_{{ entity }}_{{ window }}
-
-    group by 1, 2
-
-),
-
+{% endfor %}
+{#- an island starts on a day whose previous activity is more than the
+    window before it (+1 that day) and ends on a day whose next activity is
+    more than the window after it (-1 a window later) #}
+{% for entity, key, window in windows %}
 daily_deltas_{{ entity }}_{{ window }} as (
 
     select
         change_date,
         sum(delta) as delta
 
-    from deltas_{{ entity }}_{{ window }}
+    from (
+
+        select
+            activity_date as change_date,
+            1 as delta
+
+        from gaps_{{ entity }}
+
+        where
+            days_since_previous is null
+            or days_since_previous > {{ window }}
+
+        union all
+
+        select
+            cast({{ dbt.dateadd('day', window, 'activity_date') }} as date)
+                as change_date,
+            -1 as delta
+
+        from gaps_{{ entity }}
+
+        where days_to_next is null or days_to_next > {{ window }}
+
+    ) as island_edges
 
     group by 1
 
