@@ -112,14 +112,7 @@
     {%- if not execute or not is_incremental() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set node = graph.sources[
-        'source.' ~ project_name ~ '.' ~ system ~ '.' ~ export] -%}
-    {%- set meta = node.config.meta or node.meta or {} -%}
-    {%- set types = meta.get('types', {}) -%}
-    {%- set columns = {} -%}
-    {%- for name in node.columns -%}
-        {%- do columns.update({name: types.get(name, 'string')}) -%}
-    {%- endfor -%}
+    {%- set meta, columns = retention.export_contract(system, export) -%}
     {%- set names = columns.keys() | list -%}
     {%- set held = adapter.get_columns_in_relation(this)
         | map(attribute='name') | list -%}

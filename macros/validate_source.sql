@@ -31,14 +31,7 @@
     {%- if not execute -%}
         {{ return('select 1 as parsed') }}
     {%- endif -%}
-    {%- set node = graph.sources[
-        'source.' ~ model.package_name ~ '.' ~ system ~ '.' ~ export] -%}
-    {%- set meta = node.config.meta or node.meta or {} -%}
-    {%- set types = meta.get('types', {}) -%}
-    {%- set columns = {} -%}
-    {%- for name in node.columns -%}
-        {%- do columns.update({name: types.get(name, 'string')}) -%}
-    {%- endfor -%}
+    {%- set meta, columns = retention.export_contract(system, export) -%}
     {%- set checks = [] -%}
     {%- for check in meta.get('checks', []) -%}
         {%- if check.not_matching is defined -%}
@@ -115,4 +108,19 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(sql.text) }}
+{%- endmacro %}
+
+{#- The contract of a raw export as its source declares it: [meta (key,
+    types, checks, references), {column: type}] in the declared column
+    order, a column without a declared type being a string. -#}
+{% macro export_contract(system, export) -%}
+    {%- set node = graph.sources[
+        'source.' ~ model.package_name ~ '.' ~ system ~ '.' ~ export] -%}
+    {%- set meta = node.config.meta or node.meta or {} -%}
+    {%- set types = meta.get('types', {}) -%}
+    {%- set columns = {} -%}
+    {%- for name in node.columns -%}
+        {%- do columns.update({name: types.get(name, 'string')}) -%}
+    {%- endfor -%}
+    {{ return([meta, columns]) }}
 {%- endmacro %}

@@ -185,8 +185,13 @@ boundary as (
 
 ),
 
+{#- per snapshot, the boundary's rows are that snapshot's; pooled, every
+    snapshot's #}
+
 boundary_rows as (
 
+    {%- for scope in ['snapshot', 'all_snapshots'] %}
+    {%- set per_snapshot = scope == 'snapshot' %}
     select
         boundary.scope,
         boundary.group_date,
@@ -194,41 +199,25 @@ boundary_rows as (
         boundary.rows_taken,
         observations.churned,
         row_number() over (
-            partition by boundary.scope, boundary.group_date, boundary.measure
+            {#- pooled, group_date is NULL throughout #}
+            partition by boundary.measure, boundary.group_date
             order by observations.snapshot_date, observations.customer_id
         ) as tie_order
-
     from boundary
-
     inner join observations
         on
             boundary.measure = observations.measure
             and boundary.risk = observations.risk
+            {%- if per_snapshot %}
             and boundary.group_date = observations.snapshot_date
-
-    where boundary.scope = 'snapshot'
+            {%- endif %}
+    where boundary.scope = '{{ scope }}'
+    {%- if not loop.last %}
 
     union all
 
-    select
-        boundary.scope,
-        boundary.group_date,
-        boundary.measure,
-        boundary.rows_taken,
-        observations.churned,
-        row_number() over (
-            partition by boundary.measure
-            order by observations.snapshot_date, observations.customer_id
-        ) as tie_order
-
-    from boundary
-
-    inner join observations
-        on
-            boundary.measure = observations.measure
-            and boundary.risk = observations.risk
-
-    where boundary.scope = 'all_snapshots'
+    {% endif -%}
+    {%- endfor %}
 
 ),
 
