@@ -41,8 +41,15 @@
     over the rows of `relation` that pass `condition`, as text ('-' when
     there are none). -#}
 {% macro _health_inputs_term(relation, columns, condition) -%}
+    {{ retention._scalar_text(
+        'sum(hash(' ~ columns | join(', ') ~ '))', relation, condition) }}
+{%- endmacro %}
+
+{#- `aggregate` over the rows of `relation` that pass `condition`, as text
+    ('-' when NULL). -#}
+{% macro _scalar_text(aggregate, relation, condition) -%}
     coalesce(cast((
-        select sum(hash({{ columns | join(', ') }}))
+        select {{ aggregate }}
         from {{ relation }}
         where {{ condition }}
     ) as {{ dbt.type_string() }}), '-')
@@ -67,13 +74,11 @@
              'issued_at', retention._clipped_at('canceled_at', at)],
             "line_type = 'subscription' and period_start_at < " ~ at
             ~ " and issued_at < " ~ at),
-        "coalesce(cast((select min(period_start_at) from "
-            ~ ref('int_invoice_lines_normalized')
-            ~ " where line_type = 'subscription' and period_start_at < "
-            ~ at ~ ") as " ~ dbt.type_string() ~ "), '-')",
-        "coalesce(cast((select min(date_day) from " ~ ref('util_days')
-            ~ " where date_day < " ~ at ~ ") as " ~ dbt.type_string()
-            ~ "), '-')",
+        retention._scalar_text(
+            'min(period_start_at)', ref('int_invoice_lines_normalized'),
+            "line_type = 'subscription' and period_start_at < " ~ at),
+        retention._scalar_text(
+            'min(date_day)', ref('util_days'), 'date_day < ' ~ at),
         retention._health_inputs_term(
             ref('stg_product__users'), ['customer_id', 'created_at'],
             'created_at < ' ~ at),

@@ -10,8 +10,8 @@
    and ends on a day more than the window before the next one: one sort
    per entity finds both, for both windows. #}
 
-{% set windows = [('user', 'user_id', 7), ('user', 'user_id', 28),
-                  ('account', 'customer_id', 7), ('account', 'customer_id', 28)] %}
+{% set entities = [('user', 'user_id'), ('account', 'customer_id')] %}
+{% set windows = [7, 28] %}
 
 with
 
@@ -83,7 +83,7 @@ daily_account_counts as (
 
 {#- one pass per entity: the gap to its previous and to its next activity
     day (one sort serves both windows) #}
-{% for entity, key in [('user', 'user_id'), ('account', 'customer_id')] %}
+{% for entity, key in entities %}
 {% set source = 'active_user_days' if entity == 'user' else 'account_days' %}
 {% set previous_day = 'lag(activity_date) over (partition by ' ~ key
     ~ ' order by activity_date)' %}
@@ -106,7 +106,8 @@ gaps_{{ entity }} as (
 {#- an island starts on a day whose previous activity is more than the
     window before it (+1 that day) and ends on a day whose next activity is
     more than the window after it (-1 a window later) #}
-{% for entity, key, window in windows %}
+{% for entity, _ in entities %}
+{% for window in windows %}
 daily_deltas_{{ entity }}_{{ window }} as (
 
     select
@@ -142,6 +143,7 @@ daily_deltas_{{ entity }}_{{ window }} as (
 
 ),
 
+{% endfor %}
 {% endfor %}
 first_day as (
 
