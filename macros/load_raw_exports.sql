@@ -11,9 +11,19 @@
     (commerce) that are missing load as empty tables, with a warning; a
     missing fx_rates falls back to the shipped reference seed. -#}
 {% macro load_raw_exports() -%}
-    {%- set raw_dir = var('raw_dir', none) -%}
-    {%- if not execute or not raw_dir or flags.WHICH not in ['run', 'build'] -%}
+    {%- if not execute or flags.WHICH not in ['run', 'build'] -%}
         {{ return('') }}
+    {%- endif -%}
+    {%- set raw_dir = var('raw_dir', none) -%}
+    {%- if not raw_dir -%}
+        {{ return('') }}
+    {%- endif -%}
+    {#- raw_dir '$RETENTION_RAW_DIR' (the CLI's): the folder is read from
+        that environment variable here, when the hook runs. A changed var
+        makes dbt parse the whole project again, and each day's export may
+        land in a new folder. -#}
+    {%- if raw_dir == '$RETENTION_RAW_DIR' -%}
+        {%- set raw_dir = env_var('RETENTION_RAW_DIR') -%}
     {%- endif -%}
     {{ return(adapter.dispatch('load_raw_exports', 'retention')(raw_dir)) }}
 {%- endmacro %}
