@@ -109,10 +109,14 @@ generate: $(STAMP)
 ## Benchmark: the CLV fit on 1M simulated customers, then the daily
 ## scenario on a generated set (generated once, reused): make run on
 ## yesterday's export, again with no new data, then on the next day's
-## export; times, peak memory, slowest models, into docs/BENCHMARKS.md.
+## export; then the full run alone on each SCALES set (about an hour for
+## 150000 and 500000 on 2 cores; SCALES= skips them); times, peak memory,
+## slowest models, into docs/BENCHMARKS.md.
+SCALES ?= 150000 500000
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_clv.py --markdown docs/BENCHMARKS.md
-	$(BIN)/python scripts/bench.py --customers $(CUSTOMERS) --markdown docs/BENCHMARKS.md
+	$(BIN)/python scripts/bench.py --customers $(CUSTOMERS) --scale $(SCALES) \
+		--markdown docs/BENCHMARKS.md
 
 ## The generated set on DuckDB and on a private Spark Thrift Server
 ## (models only: yesterday's export in full, then the next day's export):

@@ -16,12 +16,15 @@ the data tests (sum of test times), the raw load, gates, publish, and the
 peak resident memory of the run's processes; then the slowest models with
 their time in each run, and the physical anchor: the event-derived models'
 time against one bare `count(distinct user_id)` over the events file.
-Medians over --repeat runs of the three. With --markdown FILE the tables
-replace the section between this script's markers there
-(docs/BENCHMARKS.md).
+Medians over --repeat runs of the three. Then, for each --scale size
+(e.g. 150000 500000), the full run alone on a set of that size as
+generated (scale L of issue #16): wall time, its ratio to the daily set's
+full run and to the size ratio, peak memory, and the events-scan ratio.
+With --markdown FILE the tables replace the section between this script's
+markers there (docs/BENCHMARKS.md).
 
 Usage: python scripts/bench.py --customers 50000 [--repeat 1]
-       [--markdown docs/BENCHMARKS.md]
+       [--scale 150000 500000] [--markdown docs/BENCHMARKS.md]
 """
 
 from __future__ import annotations
@@ -128,6 +131,66 @@ def event_derived_models(manifest: dict) -> set[str]:
     return {k for k in seen if k.startswith("model.")}
 
 
+def generated_set(customers: int) -> tuple[Path, float | None]:
+    """The generated set of that size (Parquet, seed 42), generated unless
+    it is there; and the seconds its generation took (None: reused)."""
+    raw_dir = PROJECT_DIR / "data" / "generated" / f"customers_{customers}"
+    if (raw_dir / "_truth.json").exists():
+        return raw_dir, None
+    began = time.perf_counter()
+    generate(raw_dir, customers, fmt="parquet")
+    return raw_dir, time.perf_counter() - began
+
+
+def scale_rows(sizes: list[int], repeat: int, base: tuple[int, float]) -> list[str]:
+    """The full run alone on each generated set of `sizes` customers (on a
+    fresh warehouse, removed after): a markdown table against the daily
+    set's full run (`base`: its customers and median wall time)."""
+    import duckdb  # noqa: PLC0415
+
+    base_customers, base_wall = base
+    lines = [
+        "", "Scale: the full run alone on larger generated sets (the set as "
+        "generated, on an empty warehouse; medians of "
+        f"{repeat} run(s)):", "",
+        "| customers | events | generated in | wall time | dbt build | gates "
+        "| peak RSS | time / the daily set's full | customers ratio "
+        "| events-scan anchor | event-derived models |",
+        "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for size in sizes:
+        raw_dir, generated = generated_set(size)
+        con = duckdb.connect()
+        events_file = reader(raw_dir / "events.parquet")
+        events = con.execute(f"select count(*) from {events_file}").fetchone()[0]
+        con.close()
+        warehouse = PROJECT_DIR / "target" / f"bench-warehouse-{size}"
+        target = PROJECT_DIR / "target" / f"bench-target-{size}"
+        runs = []
+        for _ in range(repeat):
+            shutil.rmtree(warehouse, ignore_errors=True)
+            runs.append(cli_run(raw_dir, warehouse, target))
+            print(f"full, {size:,} customers: {runs[-1]['wall']:.1f} s", flush=True)
+        shutil.rmtree(warehouse, ignore_errors=True)
+        scan = event_scan_seconds(raw_dir)
+        derived = event_derived_models(
+            json.loads((target / "manifest.json").read_text()))
+        model_seconds = statistics.median(
+            sum(r["nodes"].get(n, 0.0) for n in derived) for r in runs)
+
+        def med(key: str, runs=runs) -> float:
+            return statistics.median(r[key] for r in runs)
+
+        lines.append(
+            f"| {size:,} | {events:,} | "
+            + ("reused" if generated is None else f"{generated:.0f} s")
+            + f" | {med('wall'):,.1f} s | {med('build'):,.1f} s | "
+            f"{cell(med('gates'), ',.0f', ' s')} | {med('peak_mb'):,.0f} MB | "
+            f"{med('wall') / base_wall:.1f} | {size / base_customers:.0f} | "
+            f"{scan:.2f} s | {model_seconds:,.0f} s: "
+            f"{model_seconds / scan:,.0f} passes |")
+    return lines
+
+
 def load_average() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -140,15 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--customers", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--scale", type=int, nargs="*", default=[])
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args(argv)
 
-    raw_dir = PROJECT_DIR / "data" / "generated" / f"customers_{args.customers}"
-    generated = None
-    if not (raw_dir / "_truth.json").exists():
-        began = time.perf_counter()
-        generate(raw_dir, args.customers, fmt="parquet")
-        generated = time.perf_counter() - began
+    raw_dir, generated = generated_set(args.customers)
     yesterday, today, new_day = daily_exports(raw_dir)
     import duckdb  # noqa: PLC0415 (after generation: keeps its import light)
 
@@ -224,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
     lines += ["| " + k.split(".")[-1] + " | " + " | ".join(
         cell(node_med(run, k), ".2f") for run in RUNS) + " |"
         for k in models[: args.top]]
+    if args.scale:
+        lines += scale_rows(args.scale, args.repeat, (args.customers, full_wall))
     text = "\n".join(lines)
     print(text)
     if args.markdown:
