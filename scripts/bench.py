@@ -185,7 +185,7 @@ def scale_rows(sizes: list[int], repeat: int, base: tuple[int, float]) -> list[s
             + ("reused" if generated is None else f"{generated:.0f} s")
             + f" | {med('wall'):,.1f} s | {med('build'):,.1f} s | "
             f"{cell(med('gates'), ',.0f', ' s')} | {med('peak_mb'):,.0f} MB | "
-            f"{med('wall') / base_wall:.1f} | {size / base_customers:.0f} | "
+            f"{med('wall') / base_wall:.1f} | {size / base_customers:.3g} | "
             f"{scan:.2f} s | {model_seconds:,.0f} s: "
             f"{model_seconds / scan:,.0f} passes |")
     return lines

@@ -43,6 +43,9 @@ def test_the_lineage_graph_renders_with_models_and_exposures():
     assert DOCS.exists(), f"{DOCS} missing: build the sample first"
     text = DOCS.read_text()
     assert len(text) > 1_000_000 and "manifest" in text  # one self-contained file
+    # the docs carry the SQL the build compiled (the CLI reuses the build's
+    # manifest, DECISIONS 115): every model, test and snapshot compiled
+    assert text.count('"compiled": true') > 800
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / "lineage.png"
     shot.unlink(missing_ok=True)

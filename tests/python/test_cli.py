@@ -217,3 +217,28 @@ def test_full_refresh_switch(monkeypatch, tmp_path):
     calls.clear()
     cli.main(["run", "--no-docs"])
     assert calls == [["build"]]
+
+
+def test_a_new_export_folder_leaves_the_parsed_vars_unchanged(monkeypatch, tmp_path):
+    """dbt parses the whole project again when a var's value changes (7 s):
+    the CLI passes var raw_dir as '$RETENTION_RAW_DIR' and the folder in that
+    environment variable, so two days' folders give dbt the same vars. (The
+    load hook reading it names the real folder in its messages: the bad
+    folder tests of test_raw_dir_build.)"""
+    calls = []
+    monkeypatch.setattr(cli, "dbt", lambda args, env: calls.append(
+        (args, env.get("RETENTION_RAW_DIR"))) or 1)
+    monkeypatch.setenv("RETENTION_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("DBT_TARGET", "dev")
+    for name in ("AS_OF", "VARS", "FULL_REFRESH"):
+        monkeypatch.delenv(name, raising=False)
+    days = [tmp_path / "2025-12-28", tmp_path / "2025-12-29"]
+    for day in days:
+        day.mkdir()
+        monkeypatch.setenv("RAW_DIR", str(day))
+        assert cli.main(["run", "--no-docs"]) == 1
+    (first, first_dir), (second, second_dir) = calls
+    assert first == second == ["build", "--vars", '{"raw_dir": "$RETENTION_RAW_DIR"}']
+    assert [first_dir, second_dir] == [str(day.resolve()) for day in days]
+    hook = (PROJECT_DIR / "macros" / "load_raw_exports.sql").read_text()
+    assert "env_var('RETENTION_RAW_DIR')" in hook
