@@ -16,6 +16,7 @@ import re
 import duckdb
 import pytest
 import yaml
+
 from conftest import PROJECT_DIR
 
 PROFILES = yaml.safe_load((PROJECT_DIR / "profiles" / "profiles.yml").read_text())
@@ -37,7 +38,8 @@ def rendered(value, warehouse) -> str:
 @pytest.mark.parametrize("name", sorted(OUTPUTS))
 def test_a_cursor_opened_after_a_spill_takes_the_settings(name, tmp_path):
     output = OUTPUTS[name]
-    config = {k: rendered(v, tmp_path) for k, v in output.get("config_options", {}).items()}
+    config = {key: rendered(value, tmp_path)
+              for key, value in output.get("config_options", {}).items()}
     assert "temp_directory" in config, "spilling needs a temp_directory set at open"
     config["memory_limit"] = "64MB"  # small enough that the sort below spills
     con = duckdb.connect(str(tmp_path / "work.duckdb"), config=config)
