@@ -4,21 +4,33 @@
 
 with
 
+as_of as (
+
+    select * from {{ ref('util_as_of_date') }}
+
+),
+
+{#- only the user-days a checked day's 28-day window can reach (after
+    as_of_date - 41 days): the range join over every user-day took 186 s at
+    500,000 customers #}
+
 user_days as (
 
-    select * from {{ ref('int_events_aggregated_to_user_day') }}
+    select user_days.*
+
+    from {{ ref('int_events_aggregated_to_user_day') }} as user_days
+
+    cross join as_of
+
+    where
+        user_days.activity_date
+        > {{ dbt.dateadd('day', -41, 'as_of.as_of_date') }}
 
 ),
 
 engagement as (
 
     select * from {{ ref('fct_engagement_daily') }}
-
-),
-
-as_of as (
-
-    select * from {{ ref('util_as_of_date') }}
 
 ),
 
