@@ -41,7 +41,7 @@ def test_a_cursor_opened_after_a_spill_takes_the_settings(name, tmp_path):
     config = {key: rendered(value, tmp_path)
               for key, value in output.get("config_options", {}).items()}
     assert "temp_directory" in config, "spilling needs a temp_directory set at open"
-    config["memory_limit"] = "64MB"  # small enough that the sort below spills
+    config["memory_limit"] = "64MB"  # small enough that the grouping below spills
     con = duckdb.connect(str(tmp_path / "work.duckdb"), config=config)
     try:
         groups = """select count(*) from (select md5(i::varchar) as h, count(*)
