@@ -428,8 +428,16 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
               f"marts in {warehouse / 'retention.duckdb'} are current; nothing "
               "was rebuilt (FULL_REFRESH=1 builds anyway).")
         return 0
+    # unit tests read fixtures, not exports: they ran on this code already
+    passed = None if args.full_refresh else run_record.unit_tests_passed(warehouse, inputs)
+    if passed is not None:
+        print("Unit tests not run: they passed on the same code and settings in "
+              f"the run published at {passed['published_at']}, and they read "
+              "fixtures, not the exports (a code, vars or target change, or "
+              "FULL_REFRESH=1, runs them).", flush=True)
+    units = ["--exclude-resource-type", "unit_test"] if passed is not None else []
     run_record.forget(warehouse)
-    code = dbt(["build", *vars_arg, *refresh], env)
+    code = dbt(["build", *vars_arg, *refresh, *units], env)
     keep_build_results()
     if code != 0:
         print(f"dbt build failed (exit {code}): {nothing_published(warehouse)}",

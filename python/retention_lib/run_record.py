@@ -11,6 +11,11 @@ the run says so in one line. Anything else (a new or changed export, a
 code change, other vars, FULL_REFRESH, a failed or killed run since, a
 deleted release) builds as usual.
 
+The record also lets a run with new exports skip the dbt unit tests: they
+read their own fixtures, never an export, so when the code and settings
+(all but where the exports are) equal those of the last published run,
+whose unit tests passed, they would pass again (DECISIONS 117).
+
 One exception keeps a skip honest: a run that quarantined rows as
 future_timestamp (dated after the moment the run started) never lets the
 next run skip, since time alone makes those rows valid.
@@ -35,6 +40,9 @@ PROJECT_INPUTS = ("models", "macros", "seeds", "snapshots", "data-tests",
 # only the digest of the whole), less where things are written
 ENV_PREFIXES = ("DBT_TARGET", "RETENTION_")
 ENV_IGNORED = ("DBT_TARGET_PATH", "RETENTION_WAREHOUSE_DIR")
+# where the exports are read from (the CLI passes the folder in this
+# variable too): no input of the unit tests, only whether it is set
+EXPORT_LOCATION = "RETENTION_RAW_DIR"
 
 
 def _digest_file(path: Path, digest) -> None:
@@ -70,12 +78,19 @@ def fingerprint(dbt_vars: dict, env: dict, outputs: dict) -> dict:
                 if key.startswith(ENV_PREFIXES) and key not in ENV_IGNORED}
     settings["vars"] = json.dumps(dbt_vars, sort_keys=True)
     settings["outputs"] = json.dumps(outputs, sort_keys=True)
+    code = {key: value for key, value in settings.items() if key != EXPORT_LOCATION}
+    code["vars"] = json.dumps({**dbt_vars, "raw_dir": bool(raw_dir)}, sort_keys=True)
+    code["project"] = project.hexdigest()
     return {
         "exports": exports,
         "project": project.hexdigest(),
-        "settings": hashlib.sha256(json.dumps(settings, sort_keys=True)
-                                   .encode()).hexdigest(),
+        "settings": _digest(settings),
+        "code": _digest(code),
     }
+
+
+def _digest(mapping: dict) -> str:
+    return hashlib.sha256(json.dumps(mapping, sort_keys=True).encode()).hexdigest()
 
 
 def current_release(warehouse: Path) -> str | None:
@@ -83,19 +98,33 @@ def current_release(warehouse: Path) -> str | None:
     return os.readlink(current).split("/")[-1] if current.is_symlink() else None
 
 
+def _last(warehouse: Path) -> dict | None:
+    try:
+        return json.loads((warehouse / RECORD).read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def unchanged_since(warehouse: Path, now_fingerprint: dict) -> dict | None:
     """The record of the last published run when nothing changed since and
     its release is still the published one; otherwise None."""
-    path = warehouse / RECORD
-    try:
-        record = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    if (record.get("fingerprint") != now_fingerprint
+    record = _last(warehouse)
+    if (record is None
+            or record.get("fingerprint") != now_fingerprint
             or record.get("future_quarantined", 1) != 0
             or record.get("release") is None
             or record.get("release") != current_release(warehouse)
             or not (warehouse / "retention.duckdb").exists()):
+        return None
+    return record
+
+
+def unit_tests_passed(warehouse: Path, now_fingerprint: dict) -> dict | None:
+    """The record of the last published run when it was built from the same
+    code and settings as now (the export files and their folder may
+    differ): its unit tests passed on exactly these. Otherwise None."""
+    record = _last(warehouse)
+    if record is None or record.get("fingerprint", {}).get("code") != now_fingerprint["code"]:
         return None
     return record
 

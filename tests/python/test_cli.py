@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_DIR
-from retention_lib import cli, runner
+from retention_lib import cli, run_record, runner
 from retention_lib.cli import publish
 from retention_lib.runner import build_vars
 
@@ -242,3 +242,41 @@ def test_a_new_export_folder_leaves_the_parsed_vars_unchanged(monkeypatch, tmp_p
     assert [first_dir, second_dir] == [str(day.resolve()) for day in days]
     hook = (PROJECT_DIR / "macros" / "load_raw_exports.sql").read_text()
     assert "env_var('RETENTION_RAW_DIR')" in hook
+
+
+def test_a_new_export_on_the_same_code_skips_the_unit_tests(monkeypatch, tmp_path):
+    """After a published run, the next run with new exports but the same
+    code and settings builds without the unit tests (they read fixtures);
+    other vars, or FULL_REFRESH, run them. The record is the one the CLI
+    writes after publishing (here written from the first run's fingerprint,
+    as publishing needs a real build)."""
+    calls, prints = [], []
+    monkeypatch.setattr(cli, "dbt", lambda args, env: calls.append(args) or 1)
+    real_fingerprint = run_record.fingerprint
+    monkeypatch.setattr(run_record, "fingerprint", lambda *a: prints.append(
+        real_fingerprint(*a)) or prints[-1])
+    warehouse = tmp_path / "warehouse"
+    monkeypatch.setenv("RETENTION_WAREHOUSE_DIR", str(warehouse))
+    monkeypatch.setenv("DBT_TARGET", "dev")
+    for name in ("AS_OF", "VARS", "FULL_REFRESH"):
+        monkeypatch.delenv(name, raising=False)
+    days = [tmp_path / "2025-12-28", tmp_path / "2025-12-29"]
+    for number, day in enumerate(days):
+        day.mkdir()
+        (day / "events.csv").write_text(f"event_id\ne{number}\n")
+    unit = ["--exclude-resource-type", "unit_test"]
+
+    def run(day, **settings) -> list[str]:
+        monkeypatch.setenv("RAW_DIR", str(day))
+        for name, value in settings.items():
+            monkeypatch.setenv(name, value)
+        assert cli.main(["run", "--no-docs"]) == 1  # the build "fails"
+        return calls[-1]
+
+    assert run(days[0])[-2:] != unit  # no record yet
+    run_record.write(warehouse, prints[-1], future_quarantined=0)
+    assert run(days[1])[-2:] == unit
+    run_record.write(warehouse, prints[0], future_quarantined=0)
+    assert run(days[1], VARS="{reporting_currency: EUR}")[-2:] != unit
+    run_record.write(warehouse, prints[0], future_quarantined=0)
+    assert run(days[1], VARS="", FULL_REFRESH="1")[-2:] != unit

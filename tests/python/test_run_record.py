@@ -104,3 +104,42 @@ def test_only_an_equal_fingerprint_of_the_live_release_skips(tmp_path, raw):
     assert run_record.unchanged_since(warehouse, inputs) is None
     (warehouse / run_record.RECORD).write_text("{not json")
     assert run_record.unchanged_since(warehouse, inputs) is None
+
+
+def test_the_code_digest_ignores_only_where_the_exports_are(raw, tmp_path):
+    """Unit tests read fixtures: a run may skip them when the code digest
+    equals the last published run's. Another export folder, or other files
+    in it, leave it; whether RAW_DIR is set, the vars, the target and the
+    project move it."""
+    other = tmp_path / "other"
+    shutil.copytree(raw, other)
+    (other / "events.csv").write_text("event_id\ne1\ne2\n")
+    day = {"raw_dir": str(raw), "as_of_date": "2025-12-31"}
+    base = run_record.fingerprint(day, {**ENV, "RETENTION_RAW_DIR": str(raw)}, {})
+    next_day = run_record.fingerprint({**day, "raw_dir": str(other)},
+                                      {**ENV, "RETENTION_RAW_DIR": str(other)}, {})
+    assert next_day["exports"] != base["exports"]
+    assert next_day["settings"] != base["settings"]
+    assert next_day["code"] == base["code"]
+    moved = [
+        run_record.fingerprint({"as_of_date": "2025-12-31"}, ENV, {}),
+        run_record.fingerprint({**day, "as_of_date": "2025-11-30"}, ENV, {}),
+        run_record.fingerprint(day, {**ENV, "DBT_TARGET": "prod"}, {}),
+    ]
+    base = run_record.fingerprint(day, ENV, {})
+    for fingerprint in moved:
+        assert fingerprint["code"] != base["code"]
+
+
+def test_unit_tests_passed_needs_a_record_of_the_same_code(tmp_path, raw):
+    warehouse = published_warehouse(tmp_path / "warehouse")
+    inputs = run_record.fingerprint({"raw_dir": str(raw)}, ENV, {})
+    assert run_record.unit_tests_passed(warehouse, inputs) is None  # no record
+    run_record.write(warehouse, {**inputs, "exports": {}}, future_quarantined=2)
+    assert run_record.unit_tests_passed(warehouse, inputs) is not None
+    assert run_record.unit_tests_passed(warehouse, {**inputs, "code": "x"}) is None
+    # a record from before the code digest existed
+    run_record.write(warehouse, {k: v for k, v in inputs.items() if k != "code"}, 0)
+    assert run_record.unit_tests_passed(warehouse, inputs) is None
+    run_record.forget(warehouse)  # a run that builds: a failure leaves none
+    assert run_record.unit_tests_passed(warehouse, inputs) is None
