@@ -429,7 +429,8 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
               "was rebuilt (FULL_REFRESH=1 builds anyway).")
         return 0
     # unit tests read fixtures, not exports: they ran on this code already
-    passed = None if args.full_refresh else run_record.unit_tests_passed(warehouse, inputs)
+    passed = (None if args.full_refresh
+              else run_record.unit_tests_passed(warehouse, inputs))
     if passed is not None:
         print("Unit tests not run: they passed on the same code and settings in "
               f"the run published at {passed['published_at']}, and they read "

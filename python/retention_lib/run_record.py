@@ -124,7 +124,8 @@ def unit_tests_passed(warehouse: Path, now_fingerprint: dict) -> dict | None:
     code and settings as now (the export files and their folder may
     differ): its unit tests passed on exactly these. Otherwise None."""
     record = _last(warehouse)
-    if record is None or record.get("fingerprint", {}).get("code") != now_fingerprint["code"]:
+    code = (record or {}).get("fingerprint", {}).get("code")
+    if record is None or code != now_fingerprint["code"]:
         return None
     return record
 
