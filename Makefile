@@ -17,7 +17,7 @@ VARS ?=
 FULL_REFRESH ?=
 export RAW_DIR AS_OF VARS FULL_REFRESH
 
-.PHONY: install run test lint conventions pytest build-sample test-engines test-postgres test-spark bench-spark test-docs \
+.PHONY: install run test lint conventions pytest build-sample test-postgres test-spark bench-spark test-docs \
 	superset test-superset \
 	docs bench generate clean
 
@@ -44,7 +44,7 @@ run: $(STAMP)
 ## input, publishing, gates, semantic layer), then build, test, gate and
 ## publish the sample in a scratch warehouse, open its lineage docs in
 ## headless Chromium and compare every mart on PostgreSQL and on Spark.
-test: $(STAMP) lint conventions pytest build-sample test-docs test-engines
+test: $(STAMP) lint conventions pytest build-sample test-docs test-postgres test-spark
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests scripts
@@ -83,11 +83,6 @@ build-sample: $(STAMP)
 test-docs: $(STAMP) build-sample
 	BIN=$(BIN) bash scripts/docs_browser_suite.sh target/static_index.html \
 		$(TEST_WAREHOUSE)/quality/index.html
-
-## test-postgres and test-spark side by side (part of `make test`): each
-## output line prefixed with [postgres] or [spark].
-test-engines: $(STAMP) build-sample
-	BIN=$(BIN) bash scripts/engine_suites.sh $(TEST_WAREHOUSE)/retention.duckdb
 
 ## Every mart on a private PostgreSQL cluster (installed if missing),
 ## compared with the DuckDB marts of build-sample; roles and grants checked.

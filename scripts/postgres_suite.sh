@@ -19,8 +19,21 @@ BIN=${BIN:-.venv/bin}
 DUCKDB_FILE=$(realpath "${1:?usage: postgres_suite.sh PUBLISHED_DUCKDB_FILE}")
 PORT=${RETENTION_PG_TEST_PORT:-55439}
 
-source scripts/postgres_server.sh
-postgres_prerequisites
+if [ "$(id -u)" != 0 ]; then
+    echo "the PostgreSQL suite needs root: it may apt-get install postgresql" \
+        "and runs initdb and pg_ctl as the postgres user" >&2
+    exit 1
+fi
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+PGBIN=$(pg_bin || true)
+if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
+    echo "PostgreSQL not found: installing Debian's postgresql package"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    PGBIN=$(pg_bin)
+fi
+id postgres >/dev/null 2>&1 || { echo "no postgres OS user (install postgresql)"; exit 1; }
 
 WORK=$(mktemp -d /tmp/retention-pg.XXXXXX)
 cleanup() {

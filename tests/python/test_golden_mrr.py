@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import run_cli
+from conftest import build_selected
 from retention_lib.contract import EXPORTS
 
 pytestmark = pytest.mark.dbt
@@ -306,16 +306,17 @@ def write_raw(folder: Path) -> None:
 
 
 def build(tmp_path_factory, extra_vars: str = ""):
-    """Build the golden case. A handful of hand-made customers is no
-    plausible business: the publish gate's KPI bands are switched off."""
+    """Build the golden case: the two marts it checks, their parents and
+    their data tests."""
     raw = tmp_path_factory.mktemp("golden_raw")
     write_raw(raw)
     warehouse = tmp_path_factory.mktemp("golden_warehouse")
-    result = run_cli(warehouse, tmp_path_factory.mktemp("golden_target"),
-                     raw_dir=raw, as_of="2024-12-31",
-                     dbt_vars="{kpi_plausible_bands: {}" + extra_vars + "}")
+    result = build_selected(warehouse, tmp_path_factory.mktemp("golden_target"),
+                            ["fct_customer_mrr_monthly", "fct_retention_kpis_monthly"],
+                            raw_dir=raw, as_of="2024-12-31",
+                            dbt_vars="{" + extra_vars.lstrip(", ") + "}")
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    return duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    return duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
 
 
 def customer_months(con) -> dict:

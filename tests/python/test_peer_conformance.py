@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import run_cli
+from conftest import build_selected
 from retention_lib.contract import EXPORTS
 
 pytestmark = pytest.mark.dbt
@@ -95,13 +95,12 @@ def built(tmp_path_factory):
     raw = tmp_path_factory.mktemp("peer_raw")
     to_contract(raw)
     warehouse = tmp_path_factory.mktemp("peer_warehouse")
-    # a few dozen customers who all churn: no plausible business, so the
-    # publish gate's KPI bands are switched off
-    result = run_cli(warehouse, tmp_path_factory.mktemp("peer_target"),
-                     raw_dir=raw, as_of="2020-02-29",
-                     dbt_vars="{kpi_plausible_bands: {}}")
+    # the two marts compared, their parents and their data tests
+    result = build_selected(warehouse, tmp_path_factory.mktemp("peer_target"),
+                            ["fct_customer_mrr_monthly", "fct_retention_kpis_monthly"],
+                            raw_dir=raw, as_of="2020-02-29")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
+    return duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
 
 
 def test_every_customer_month_matches_the_peer(built):
