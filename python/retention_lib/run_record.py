@@ -78,12 +78,13 @@ def fingerprint(dbt_vars: dict, env: dict, outputs: dict) -> dict:
                 if key.startswith(ENV_PREFIXES) and key not in ENV_IGNORED}
     settings["vars"] = json.dumps(dbt_vars, sort_keys=True)
     settings["outputs"] = json.dumps(outputs, sort_keys=True)
+    project_digest = project.hexdigest()
     code = {key: value for key, value in settings.items() if key != EXPORT_LOCATION}
     code["vars"] = json.dumps({**dbt_vars, "raw_dir": bool(raw_dir)}, sort_keys=True)
-    code["project"] = project.hexdigest()
+    code["project"] = project_digest
     return {
         "exports": exports,
-        "project": project.hexdigest(),
+        "project": project_digest,
         "settings": _digest(settings),
         "code": _digest(code),
     }
@@ -123,9 +124,8 @@ def unit_tests_passed(warehouse: Path, now_fingerprint: dict) -> dict | None:
     """The record of the last published run when it was built from the same
     code and settings as now (the export files and their folder may
     differ): its unit tests passed on exactly these. Otherwise None."""
-    record = _last(warehouse)
-    code = (record or {}).get("fingerprint", {}).get("code")
-    if record is None or code != now_fingerprint["code"]:
+    record = _last(warehouse) or {}
+    if record.get("fingerprint", {}).get("code") != now_fingerprint["code"]:
         return None
     return record
 
