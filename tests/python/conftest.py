@@ -137,7 +137,8 @@ def run_cli(warehouse: Path, target_path: Path, *, raw_dir: Path | None = None,
 
 
 def build_selected(warehouse: Path, target_path: Path, selection: list[str], *,
-                   raw_dir: Path, as_of: str, dbt_vars: str | None = None
+                   raw_dir: Path, as_of: str | None = None,
+                   dbt_vars: str | None = None
                    ) -> subprocess.CompletedProcess:
     """`dbt build` of `selection` and their parents (data tests included,
     unit tests not: see cli_env) into warehouse/work.duckdb: for a test

@@ -3,7 +3,6 @@ never changes when data dated after it arrives."""
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import duckdb
@@ -11,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import health_reference_differences
+from conftest import build_selected, health_reference_differences
 from retention_lib import health, runner
 
 WEIGHTS = {"usage": 0.35, "breadth": 0.15, "support": 0.15, "billing": 0.15,
@@ -180,13 +179,9 @@ def truncate(source, target, cutoff: str) -> None:
 
 def build_snapshots(raw, warehouse, target, as_of) -> pd.DataFrame:
     warehouse.mkdir()
-    env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev")
-    result = runner.run_dbt(
-        ["build", "-s", "+fct_customer_health_snapshots", "--indirect-selection",
-         "cautious", "--vars",
-         json.dumps({"raw_dir": str(raw), "as_of_date": as_of,
-                     "quarantine_max_share": 0.5})],
-        env, capture=True, timeout=900)
+    result = build_selected(warehouse, target, ["fct_customer_health_snapshots"],
+                            raw_dir=raw, as_of=as_of,
+                            dbt_vars='{"quarantine_max_share": 0.5}')
     assert result.returncode == 0, result.stdout[-4000:]
     con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
     try:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import copy_of_clean_build
+from conftest import build_selected, copy_of_clean_build
 from retention_lib import clv, lifetime_value, runner
 from retention_lib.generator import generate
 
@@ -325,13 +325,9 @@ def test_dbt_models_recover_the_generator_truth(tmp_path_factory):
     generate(raw, 6000, seed=11, fmt="parquet")
     truth = json.loads((raw / "_truth.json").read_text())
     warehouse = tmp_path_factory.mktemp("clv_warehouse")
-    env = runner.dbt_env(warehouse, DBT_TARGET="dev", DBT_TARGET_PATH=(
-        tmp_path_factory.mktemp("clv_target")))
-    result = runner.run_dbt(
-        ["build", "-s", "+fct_customer_lifetime_value", "+fct_clv_backtest",
-         "--indirect-selection",
-         "cautious", "--vars", json.dumps({"raw_dir": str(raw)})],
-        env, capture=True, timeout=900)
+    result = build_selected(
+        warehouse, tmp_path_factory.mktemp("clv_target"),
+        ["fct_customer_lifetime_value", "fct_clv_backtest"], raw_dir=raw)
     assert result.returncode == 0, result.stdout[-4000:]
     con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
     try:
