@@ -5,9 +5,10 @@ Spark's casts return NULL silently (ANSI mode off), so this proves the
 validation never depends on a cast error.
 
 Spark tables take no UPDATE or DELETE: the faulty copy of the raw exports
-(schema raw_faults) is made by CREATE TABLE AS with the changes written in,
-then one INSERT per bad row. The validation models are built on the faulty
-exports into schemas of their own (RETENTION_SPARK_SCHEMA=faults:
+(schema raw_faults) is made by one CREATE TABLE AS per export, with the
+changes written in and the bad rows added (UNION ALL). The validation
+models are built on the faulty exports into schemas of their own
+(RETENTION_SPARK_SCHEMA=faults:
 faults_staging, ...), over a copy of the user-day table the suite's build
 made from the clean exports, so that the run is incremental for it
 (partition overwrite); the same exports, read back as CSV, run through
@@ -92,14 +93,19 @@ def faults(cursor, settings, tmp_path_factory):
         select = ", ".join(f"{changed[c][0]} as {c}" if c in changed else f"r.{c}"
                            for c in names)
         joins = " ".join(join for _, join in changed.values())
+        # each bad row: the export's first row with the fault's values
+        # written in (every raw column is text), added in the same
+        # statement: one Spark job per export, not one per bad row
+        bad_rows = ""
+        for export, key, overrides, _, _ in FAULTS:
+            if export != table:
+                continue
+            values = {**({KEYS[export]: key} if KEYS[export] else {}), **overrides}
+            bad = ", ".join(literal(values[c]) if c in values else c for c in names)
+            bad_rows += (f" union all (select {bad} from raw_files.{table} "
+                         f"order by {names[0]} limit 1)")
         cursor.execute(f"create table raw_faults.{table} as "
-                       f"select {select} from raw_files.{table} r {joins}")
-    for export, key, overrides, _, _ in FAULTS:
-        names = columns(cursor, export)
-        values = {**({KEYS[export]: key} if KEYS[export] else {}), **overrides}
-        select = ", ".join(literal(values[c]) if c in values else c for c in names)
-        cursor.execute(f"insert into raw_faults.{export} select {select} "
-                       f"from raw_files.{export} order by {names[0]} limit 1")
+                       f"select {select} from raw_files.{table} r {joins}{bad_rows}")
     for table in tables:
         cursor.execute(f"select * from raw_faults.{table}")
         header = [d[0].split(".")[-1] for d in cursor.description]
