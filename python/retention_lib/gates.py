@@ -208,39 +208,39 @@ class _Runner:
         name = f"{gate.name}__{table}"
         asset = self.source.add_dataframe_asset(name=name)
         batch = asset.add_batch_definition_whole_dataframe(name=name)
-        suite = self.context.suites.add_or_update(gx.ExpectationSuite(name=name))
-        for expectation in expectations:
-            suite.add_expectation(expectation)
+        # the suite whole (adding expectations one by one saves the suite
+        # each time), and the validation definition run on its own: it
+        # stores its result for the Data Docs as a checkpoint run does, and
+        # a checkpoint of one definition only added its own bookkeeping
+        suite = self.context.suites.add_or_update(
+            gx.ExpectationSuite(name=name, expectations=expectations))
         definition = self.context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=name, data=batch, suite=suite))
-        checkpoint = self.context.checkpoints.add_or_update(
-            gx.Checkpoint(name=name, validation_definitions=[definition]))
-        result = checkpoint.run(batch_parameters={"dataframe": frame})
-        for run in result.run_results.values():
-            for item in run.results:
-                gate.checked += 1
-                raised = (item.exception_info or {}).get("raised_exception", False)
-                config = item.expectation_config
-                column = config.kwargs.get("column")
-                observed = (item.result or {}).get("observed_value")
-                unexpected = (item.result or {}).get("partial_unexpected_list")
-                gate.records.append({
-                    "table": table, "expectation": config.type,
-                    "column": column, "bounds": _bounds(config.kwargs),
-                    "success": bool(item.success and not raised),
-                    "observed": observed if observed is not None else (
-                        f"unexpected e.g. {unexpected[:3]!r}" if unexpected
-                        else None)})
-                if item.success and not raised:
-                    continue
-                detail = ("errored: " + str(item.exception_info.get(
-                    "exception_message"))[:200] if raised else
-                    f"observed {observed!r}" if observed is not None else
-                    f"unexpected values e.g. {unexpected[:3]!r}")
-                gate.failures.append(
-                    f"{gate.name} gate: {table}"
-                    f"{'.' + column if column else ''}: {config.type} "
-                    f"({_bounds(config.kwargs)}) failed, {detail}")
+        run = definition.run(batch_parameters={"dataframe": frame})
+        for item in run.results:
+            gate.checked += 1
+            raised = (item.exception_info or {}).get("raised_exception", False)
+            config = item.expectation_config
+            column = config.kwargs.get("column")
+            observed = (item.result or {}).get("observed_value")
+            unexpected = (item.result or {}).get("partial_unexpected_list")
+            gate.records.append({
+                "table": table, "expectation": config.type,
+                "column": column, "bounds": _bounds(config.kwargs),
+                "success": bool(item.success and not raised),
+                "observed": observed if observed is not None else (
+                    f"unexpected e.g. {unexpected[:3]!r}" if unexpected
+                    else None)})
+            if item.success and not raised:
+                continue
+            detail = ("errored: " + str(item.exception_info.get(
+                "exception_message"))[:200] if raised else
+                f"observed {observed!r}" if observed is not None else
+                f"unexpected values e.g. {unexpected[:3]!r}")
+            gate.failures.append(
+                f"{gate.name} gate: {table}"
+                f"{'.' + column if column else ''}: {config.type} "
+                f"({_bounds(config.kwargs)}) failed, {detail}")
 
     def build_docs(self, results: list[GateResult], as_of_date=None) -> Path:
         """Great Expectations' Data Docs (their index renamed ge_index.html:
