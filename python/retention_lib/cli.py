@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -409,6 +410,18 @@ def keep_build_results(append: bool = False) -> None:
         shutil.copyfile(results, kept)
 
 
+def import_gates() -> None:
+    """Import retention_lib.gates and Great Expectations (run in a thread
+    during the build); an import error is left for the gates step to
+    report."""
+    try:
+        import great_expectations  # noqa: F401, PLC0415
+
+        import retention_lib.gates  # noqa: F401, PLC0415
+    except Exception:  # noqa: BLE001, S110 (the gates step imports again)
+        pass
+
+
 def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
                       dbt_vars: dict) -> int:
     # the raw folder reaches the load hook in the environment: dbt parses
@@ -438,6 +451,9 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
               "FULL_REFRESH=1, runs them).", flush=True)
     units = ["--exclude-resource-type", "unit_test"] if passed is not None else []
     run_record.forget(warehouse)
+    # the gates' import (Great Expectations, about 4 s) while dbt builds in
+    # its own process; the import below waits for it to finish
+    threading.Thread(target=import_gates, daemon=True).start()
     code = dbt(["build", *vars_arg, *refresh, *units], env)
     keep_build_results()
     if code != 0:
