@@ -8,9 +8,9 @@ Spark tables take no UPDATE or DELETE: the faulty copy of the raw exports
 (schema raw_faults) is made by one CREATE TABLE AS per export, with the
 changes written in and the bad rows added (UNION ALL). The validation
 models are built on the faulty exports into schemas of their own
-(RETENTION_SPARK_SCHEMA=faults:
-faults_staging, ...), over a copy of the user-day table the suite's build
-made from the clean exports, so that the run is incremental for it
+(RETENTION_SPARK_SCHEMA=faults: faults_staging, ...), over a copy of the
+user-day table the suite's build made from the clean exports, so that the
+run is incremental for it
 (partition overwrite); the same exports, read back as CSV, run through
 DuckDB (RAW_DIR) meanwhile and the two quarantines are compared."""
 
