@@ -17,7 +17,8 @@ VARS ?=
 FULL_REFRESH ?=
 export RAW_DIR AS_OF VARS FULL_REFRESH
 
-.PHONY: install run test lint conventions pytest build-sample test-postgres test-spark bench-spark test-docs \
+.PHONY: install run test checks-and-engines spark-prerequisites lint conventions pytest \
+	build-sample test-postgres test-spark bench-spark test-docs \
 	superset test-superset \
 	docs bench generate clean
 
@@ -41,10 +42,28 @@ run: $(STAMP)
 	$(BIN)/python -m retention_lib.cli run
 
 ## Lint, check conventions, run the Python tests (generator, loader, bad
-## input, publishing, gates, semantic layer), then build, test, gate and
+## input, publishing, gates, semantic layer), build, test, gate and
 ## publish the sample in a scratch warehouse, open its lineage docs in
 ## headless Chromium and compare every mart on PostgreSQL and on Spark.
-test: $(STAMP) lint conventions pytest build-sample test-docs test-postgres test-spark
+## Two jobs side by side once everything is installed: the Python tests,
+## and the rest in the order above (a build of the sample is one process,
+## mostly on one core; the two keep both cores busy). Each job's output
+## is printed as a whole when it ends; the first failure fails the run.
+test: $(STAMP) $(BOUNCER_STAMP) spark-prerequisites
+	$(MAKE) --no-print-directory -j2 --output-sync=target pytest checks-and-engines
+
+# one job of `make test`: everything but the Python tests, one after the
+# other (-j1: the build of the sample writes target/, which lint and
+# conventions also write)
+checks-and-engines: $(STAMP)
+	$(MAKE) --no-print-directory -j1 lint conventions build-sample test-docs \
+		test-postgres test-spark
+
+# Java and the `spark` extra, before `make test` starts its two jobs: a
+# pip install into .venv must not run beside the Python tests that import
+# from it
+spark-prerequisites: $(STAMP)
+	BIN=$(BIN) bash -c 'set -euo pipefail; source scripts/spark_server.sh; spark_prerequisites'
 
 lint: $(STAMP)
 	$(BIN)/ruff check python tests scripts

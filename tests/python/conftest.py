@@ -68,6 +68,22 @@ def clean_build(small_csv_set, tmp_path_factory):
     return folder / "warehouse", folder / "target"
 
 
+@pytest.fixture(scope="session")
+def ci_manifest(tmp_path_factory) -> dict:
+    """The project's manifest (`dbt parse` on the ci target, as `make
+    conventions` parses it), parsed once per session into a folder of its
+    own: the tests never read or write the project's target folder, which
+    the build of the sample writes while they run (`make test`)."""
+    def make(folder: Path) -> None:
+        env = runner.dbt_env(folder, DBT_TARGET="ci", DBT_TARGET_PATH=folder)
+        result = runner.run_dbt(["parse", "--no-partial-parse"], env,
+                                capture=True, timeout=600)
+        assert result.returncode == 0, result.stdout[-3000:]
+
+    folder = once_per_session(tmp_path_factory, "ci_manifest", make)
+    return runner.read_manifest(folder / "manifest.json")
+
+
 def copy_of_clean_build(clean_build, destination: Path, *,
                         keep_record: bool = False) -> tuple[Path, Path]:
     """A private copy of the clean build's warehouse and target, for a test

@@ -107,8 +107,9 @@ def run_cli(warehouse: Path, *args: str, **env: str) -> subprocess.CompletedProc
     return subprocess.run(
         [sys.executable, "-m", "retention_lib.cli", "run", "--no-docs", *args],
         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
-        env=runner.dbt_env(warehouse, **{"DBT_TARGET": "dev", "RAW_DIR": "",
-                                         "AS_OF": "", "VARS": "", **env}))
+        env=runner.dbt_env(warehouse, **{
+            "DBT_TARGET": "dev", "DBT_TARGET_PATH": str(warehouse / "target"),
+            "RAW_DIR": "", "AS_OF": "", "VARS": "", **env}))
 
 
 def test_the_command_line_refuses_bad_invocations_before_building(tmp_path):

@@ -70,9 +70,10 @@ def test_what_dbt_bouncer_cannot_say_is_caught():
 
 
 @pytest.mark.skipif(not BOUNCER.exists(), reason="make conventions installs it")
-def test_dbt_bouncer_fails_a_manifest_that_breaks_the_conventions(tmp_path):
+def test_dbt_bouncer_fails_a_manifest_that_breaks_the_conventions(
+        ci_manifest, tmp_path):
     """The real manifest passes; five breaches in a copy are each named."""
-    built = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    built = ci_manifest
     broken = copy.deepcopy(built)
     kpis = next(n for n in broken["nodes"].values()
                 if n["resource_type"] == "model"
@@ -146,7 +147,8 @@ def test_selectors_pick_their_group_and_parents(tmp_path):
     listed = runner.run_dbt(
         ["ls", "--selector", "finance", "--resource-type", "model",
          "--output", "json", "-q"],
-        runner.dbt_env(tmp_path, DBT_TARGET="ci"), capture=True, timeout=300)
+        runner.dbt_env(tmp_path, DBT_TARGET="ci", DBT_TARGET_PATH=tmp_path),
+        capture=True, timeout=300)
     assert listed.returncode == 0, listed.stdout[-2000:]
     models = {m["name"]: m for m in map(json.loads, listed.stdout.splitlines())}
     assert {"fct_retention_kpis_monthly", "fct_customer_mrr_monthly",

@@ -40,20 +40,14 @@ def mart_models(manifest: dict) -> dict[str, str]:
             if node["resource_type"] == "model" and node["fqn"][1] == "marts"}
 
 
-@pytest.fixture(scope="module")
-def duckdb_manifest(tmp_path_factory) -> dict:
-    """The DuckDB manifest, parsed once for both server engines."""
-    return parse("ci", tmp_path_factory.mktemp("duckdb"))
-
-
 @pytest.mark.dbt
 @pytest.mark.parametrize("engine", ["postgres", "spark"])
 def test_every_mart_is_sql_and_built_on_server_engines_with_the_fits(
-        engine, duckdb_manifest, tmp_path):
-    duckdb_marts = mart_models(duckdb_manifest)
+        engine, ci_manifest, tmp_path):
+    duckdb_marts = mart_models(ci_manifest)
     assert FIT_READERS | HEALTH_MARTS <= set(duckdb_marts)
     assert set(duckdb_marts.values()) == {"sql"}
-    python_models = {node["name"] for node in duckdb_manifest["nodes"].values()
+    python_models = {node["name"] for node in ci_manifest["nodes"].values()
                      if node.get("language") == "python"}
     assert python_models == PYTHON_MODELS
     # a plain dbt build on a server, without the CLI's fits: every mart

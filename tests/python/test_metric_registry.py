@@ -6,8 +6,6 @@ by the data test fct_headline_metrics_monthly__matches_kpis."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import yaml
 
@@ -21,9 +19,8 @@ KPI_NON_METRICS = {"date_month", "is_complete_period", "has_product_data",
 
 
 @pytest.fixture(scope="module")
-def models() -> dict[str, dict]:
-    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
-    return {node["name"]: node for node in manifest["nodes"].values()
+def models(ci_manifest) -> dict[str, dict]:
+    return {node["name"]: node for node in ci_manifest["nodes"].values()
             if node["resource_type"] == "model"}
 
 

@@ -24,26 +24,42 @@ METRICS = ["mrr", "paying_customers", "customer_churn_rate", "nrr_monthly",
 BIN = Path(sys.executable).parent
 
 
-def run(command: list[str], warehouse: Path) -> subprocess.CompletedProcess:
+def project_view(folder: Path) -> Path:
+    """The project's files linked into `folder/project`, without its
+    target folder. MetricFlow reads <project>/target/semantic_manifest.json
+    whatever DBT_TARGET_PATH says: parsing and querying in this view keeps
+    the project's own target folder (which `make test` builds the sample
+    into meanwhile) out of the test."""
+    view = folder / "project"
+    view.mkdir()
+    for entry in PROJECT_DIR.iterdir():
+        if entry.name not in {"target", "logs", "warehouse", ".git"}:
+            (view / entry.name).symlink_to(entry)
+    return view
+
+
+def run(command: list[str], warehouse: Path, project: Path
+        ) -> subprocess.CompletedProcess:
     env = runner.dbt_env(warehouse, DBT_TARGET="published")
-    # MetricFlow reads <project>/target/semantic_manifest.json, whatever
-    # DBT_TARGET_PATH says: parse into the project's own target folder
     env.pop("DBT_TARGET_PATH", None)
-    return subprocess.run(command, cwd=PROJECT_DIR, env=env, capture_output=True,
+    return subprocess.run(command, cwd=project, env=env, capture_output=True,
                           text=True, timeout=600)
 
 
 def test_mf_query_equals_the_kpi_mart(clean_build, tmp_path):
     warehouse, _ = clean_build
-    parsed = run([str(BIN / "dbt"), "parse", "--quiet"], warehouse)
+    project = project_view(tmp_path)
+    parsed = run([str(BIN / "dbt"), "parse", "--quiet"], warehouse, project)
     assert parsed.returncode == 0, parsed.stdout[-2000:]
-    validated = run([str(BIN / "mf"), "validate-configs", "--skip-dw"], warehouse)
+    assert (project / "target" / "semantic_manifest.json").is_file()
+    validated = run([str(BIN / "mf"), "validate-configs", "--skip-dw"],
+                    warehouse, project)
     assert validated.returncode == 0, validated.stdout[-2000:]
     assert "ERRORS: 0" in validated.stdout
     out = tmp_path / "metrics.csv"
     queried = run([str(BIN / "mf"), "query", "--metrics", ",".join(METRICS),
                    "--group-by", "metric_time__month", "--order",
-                   "metric_time__month", "--csv", str(out)], warehouse)
+                   "metric_time__month", "--csv", str(out)], warehouse, project)
     assert queried.returncode == 0, queried.stdout[-3000:]
     semantic = pd.read_csv(out, parse_dates=["metric_time__month"])
     con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
