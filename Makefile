@@ -47,14 +47,16 @@ run: $(STAMP)
 ## headless Chromium and compare every mart on PostgreSQL and on Spark.
 ## Two jobs side by side once everything is installed: the Python tests,
 ## and the rest in the order above (a build of the sample is one process,
-## mostly on one core; the two keep both cores busy). Each job's output
-## is printed as a whole when it ends; the first failure fails the run.
+## mostly on one core; the two keep both cores busy). pytest's output is
+## printed as a whole when it ends, each other step's when the step ends;
+## the first failure fails the run.
 test: $(STAMP) $(BOUNCER_STAMP) spark-prerequisites
 	$(MAKE) --no-print-directory -j2 --output-sync=target pytest checks-and-engines
 
 # one job of `make test`: everything but the Python tests, one after the
 # other (-j1: the build of the sample writes target/, which lint and
-# conventions also write)
+# conventions also write, and the engine suites read it; make warns that
+# -j1 is forced in this sub-make, which is the point)
 checks-and-engines: $(STAMP)
 	$(MAKE) --no-print-directory -j1 lint conventions build-sample test-docs \
 		test-postgres test-spark
