@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 TEST_WAREHOUSE := $(CURDIR)/target/test-warehouse
+# dbt-bouncer's environment (defined before `test`, which lists its stamp)
+BOUNCER_VENV := .venv-bouncer
+BOUNCER_STAMP := $(BOUNCER_VENV)/.installed-stamp
 # the Python tests run in this many processes (pytest-xdist), a test
 # module at a time each; the data sets they share are built once
 PYTEST_WORKERS ?= 2
@@ -71,9 +74,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check python tests scripts
 	$(BIN)/sqlfluff lint models data-tests analyses --processes 2
 
-# dbt-bouncer pins duckdb below 2: it gets its own environment
-BOUNCER_VENV := .venv-bouncer
-BOUNCER_STAMP := $(BOUNCER_VENV)/.installed-stamp
+# dbt-bouncer pins duckdb below 2: it gets its own environment (BOUNCER_VENV)
 $(BOUNCER_STAMP): constraints-bouncer.txt
 	@echo "Setting up $(BOUNCER_VENV) for dbt-bouncer ..."
 	$(PYTHON) -m venv $(BOUNCER_VENV)
