@@ -68,19 +68,23 @@ def clean_build(small_csv_set, tmp_path_factory):
     return folder / "warehouse", folder / "target"
 
 
+def parse_manifest(target: str, folder: Path, *extra: str) -> dict:
+    """`dbt parse` of the project for `target` into `folder` (never the
+    project's own target folder, which the build of the sample writes
+    while the tests run in `make test`); its manifest."""
+    env = runner.dbt_env(folder, DBT_TARGET=target, DBT_TARGET_PATH=folder)
+    result = runner.run_dbt(["parse", "--no-partial-parse", *extra], env,
+                            capture=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return runner.read_manifest(folder / "manifest.json")
+
+
 @pytest.fixture(scope="session")
 def ci_manifest(tmp_path_factory) -> dict:
-    """The project's manifest (`dbt parse` on the ci target, as `make
-    conventions` parses it), parsed once per session into a folder of its
-    own: the tests never read or write the project's target folder, which
-    the build of the sample writes while they run (`make test`)."""
-    def make(folder: Path) -> None:
-        env = runner.dbt_env(folder, DBT_TARGET="ci", DBT_TARGET_PATH=folder)
-        result = runner.run_dbt(["parse", "--no-partial-parse"], env,
-                                capture=True, timeout=600)
-        assert result.returncode == 0, result.stdout[-3000:]
-
-    folder = once_per_session(tmp_path_factory, "ci_manifest", make)
+    """The project's manifest on the ci target (as `make conventions`
+    parses it), parsed once per session."""
+    folder = once_per_session(tmp_path_factory, "ci_manifest",
+                              lambda out: parse_manifest("ci", out))
     return runner.read_manifest(folder / "manifest.json")
 
 

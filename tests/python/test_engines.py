@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from retention_lib import runner
+from conftest import parse_manifest
 
 FIT_READERS = {"clv_model_parameters", "fct_customer_lifetime_value",
                "fct_clv_backtest", "fct_churn_risk_model_parameters",
@@ -25,14 +25,6 @@ PYTHON_MODELS = {"int_clv_parameters_fitted", "int_clv_backtest_computed",
                  "int_mrr_forecast_computed"}
 HEALTH_MARTS = {"fct_customer_health_snapshots", "fct_health_score_backtest",
                 "dim_customer_health", "fct_health_alerts", "fct_renewals_at_risk"}
-
-
-def parse(target: str, tmp_path, *extra: str) -> dict:
-    env = runner.dbt_env(tmp_path, DBT_TARGET=target, DBT_TARGET_PATH=tmp_path)
-    result = runner.run_dbt(["parse", "--no-partial-parse", *extra], env,
-                            capture=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-3000:]
-    return json.loads((tmp_path / "manifest.json").read_text())
 
 
 def mart_models(manifest: dict) -> dict[str, str]:
@@ -52,19 +44,19 @@ def test_every_mart_is_sql_and_built_on_server_engines_with_the_fits(
     assert python_models == PYTHON_MODELS
     # a plain dbt build on a server, without the CLI's fits: every mart
     # but those reading the fits
-    other = parse(engine, tmp_path / engine)
+    other = parse_manifest(engine, tmp_path / engine)
     other_marts = mart_models(other)
     assert HEALTH_MARTS <= set(other_marts)
     assert set(other_marts) == set(duckdb_marts) - FIT_READERS
     disabled = {key.split(".")[-1] for key in other["disabled"]}
     assert FIT_READERS | PYTHON_MODELS <= disabled
     # with the fits handed over (what the CLI does), every mart is built
-    fitted = mart_models(parse(engine, tmp_path / f"{engine}_fitted", "--vars",
-                               json.dumps({name: [] for name in (
-                                   "clv_fitted_parameters", "clv_backtest_rows",
-                                   "churn_risk_parameters",
-                                   "churn_risk_backtest_rows",
-                                   "mrr_forecast_rows")})))
+    fitted = mart_models(parse_manifest(
+        engine, tmp_path / f"{engine}_fitted", "--vars",
+        json.dumps({name: [] for name in (
+            "clv_fitted_parameters", "clv_backtest_rows",
+            "churn_risk_parameters", "churn_risk_backtest_rows",
+            "mrr_forecast_rows")})))
     assert fitted == duckdb_marts
     # no enabled node depends on a disabled one
     enabled_ids = set(other["nodes"])
