@@ -44,10 +44,10 @@
 {#- Pre-hook of the incremental int_events_aggregated_to_user_day. On DuckDB
     and PostgreSQL it deletes the stale days; the run then appends the days
     the table no longer holds. On Spark (parquet tables take no DELETE) the
-    model overwrites the partitions of the stale days (insert_overwrite);
-    a loaded day with no staged qualifying event left would get no new
-    partition, so this hook drops those days' partitions. Nothing on a
-    full refresh. -#}
+    model overwrites the month partitions that hold a stale day
+    (insert_overwrite); a loaded month with no staged qualifying event left
+    would get no new partition, so this hook drops those months'
+    partitions. Nothing on a full refresh. -#}
 {% macro delete_stale_user_days() -%}
     {%- if not is_incremental() -%}
         {{ return('') }}
@@ -57,8 +57,8 @@
             {{ return('') }}
         {%- endif -%}
         {%- set vanished = run_query(
-            "select distinct activity_date from " ~ this
-            ~ " where activity_date not in (select event_date from "
+            "select distinct activity_month from " ~ this
+            ~ " where activity_month not in (select event_month from "
             ~ ref('stg_product__events') ~ " where event_name not in ('"
             ~ var('non_qualifying_events') | join("', '") ~ "'))") -%}
         {%- if vanished.rows | length == 0 -%}
@@ -66,7 +66,7 @@
         {%- endif %}
     alter table {{ this }} drop if exists
     {%- for row in vanished.rows %}
-        partition (activity_date = '{{ row[0] }}'){{ ',' if not loop.last }}
+        partition (activity_month = '{{ row[0] }}'){{ ',' if not loop.last }}
     {%- endfor %}
     {%- else %}
     delete from {{ this }}

@@ -120,7 +120,7 @@ def faults(cursor, settings, tmp_path_factory):
     cursor.execute(f"create database if not exists {PREFIX}_intermediate")
     cursor.execute(f"drop table if exists {USER_DAYS}")
     cursor.execute(f"""create table {USER_DAYS} using parquet
-                       partitioned by (activity_date)
+                       partitioned by (activity_month)
                        tblproperties ('retention.test' = 'clean build')
                        as select *
                        from intermediate.int_events_aggregated_to_user_day""")
@@ -169,7 +169,7 @@ def test_spark_and_duckdb_quarantine_the_same_rows_the_same_way(faults):
 def test_incremental_user_days_drop_newly_quarantined_events(faults):
     """The run is incremental (the user-day table exists, built from the
     clean exports, and is not replaced: its mark is still there): the
-    partitions of the days whose events changed are overwritten."""
+    partitions of the months whose events changed are overwritten."""
     loaded, staged = faults[5]
     assert loaded == staged
     assert [tuple(row)[-1] for row in faults[6]] == ["clean build"], faults[6]

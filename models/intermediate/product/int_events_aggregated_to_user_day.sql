@@ -13,14 +13,15 @@
    FULL_REFRESH=1` rebuilds it from scratch. #}
 
 {#- On Spark, parquet tables take no DELETE: the table is partitioned by
-    day and a run overwrites the partitions of the stale days, reading only
-    those days' partitions of the staged events (partitioned by
-    event_date). #}
+    month (activity_month, a column only Spark has) and a run recomputes
+    every day of each month that holds a stale day and overwrites those
+    months' partitions, reading only those months' partitions of the
+    staged events (partitioned by event_month). #}
 {{ config(
     materialized='incremental',
     incremental_strategy=(
         'insert_overwrite' if target.type == 'spark' else 'append'),
-    partition_by=(['activity_date'] if target.type == 'spark' else none),
+    partition_by=(['activity_month'] if target.type == 'spark' else none),
     file_format=('parquet' if target.type == 'spark' else none),
     on_schema_change='fail',
     pre_hook="{{ retention.delete_stale_user_days() }}"
@@ -40,9 +41,11 @@ events as (
 ),
 
 {% if is_incremental() and target.type == 'spark' %}
-stale_days as (
+stale_months as (
 
-    select distinct activity_date
+    select distinct
+        cast({{ dbt.date_trunc('month', 'activity_date') }} as date)
+            as activity_month
     from ({{ retention.stale_user_days() }}) as stale (activity_date)
 
 ),
@@ -59,6 +62,9 @@ loaded_days as (
 aggregated as (
 
     select
+        {% if target.type == 'spark' -%}
+        events.event_month as activity_month,
+        {% endif -%}
         events.user_id,
         events.customer_id,
         events.event_date as activity_date,
@@ -70,8 +76,8 @@ aggregated as (
     from events
     {%- if is_incremental() and target.type == 'spark' %}
 
-    inner join stale_days
-        on events.event_date = stale_days.activity_date
+    inner join stale_months
+        on events.event_month = stale_months.activity_month
     {%- elif is_incremental() %}
 
     left join loaded_days
@@ -80,13 +86,13 @@ aggregated as (
     where loaded_days.activity_date is null
     {%- endif %}
 
-    group by 1, 2, 3
+    group by 1, 2, 3{{ ', 4' if target.type == 'spark' }}
 
 )
 
 select * from aggregated
 {%- if target.type == 'spark' %}
 
-{#- one file per day partition, as in stg_product__events #}
-distribute by activity_date
+{#- one file per month partition, as in stg_product__events #}
+distribute by activity_month
 {%- endif %}
