@@ -129,15 +129,22 @@ def marts_fingerprint(database: Path) -> dict[str, str]:
 
 
 def cli_env(warehouse: Path, target_path: Path, raw_dir: Path | None = None,
-            as_of: str | None = None, dbt_vars: str | None = None) -> dict:
+            as_of: str | None = None, dbt_vars: str | None = None, *,
+            data_tests: bool = True) -> dict:
     """The environment of a CLI run in an isolated warehouse. Its builds
     leave out dbt's unit tests: they read fixtures, not the data these
     tests vary, so they pass or fail alike in every build; `make test` runs
-    them in the build of the sample and in the PostgreSQL suite."""
+    them in the build of the sample and in the PostgreSQL suite.
+    data_tests=False leaves out the data tests too (about a third of a
+    build's time), for a build whose test compares its result with a build
+    whose data tests ran (clean_build) or checks something else entirely
+    (a gate, a kill): never for a data set of its own that no other build
+    tests."""
+    excluded = "unit_test" if data_tests else "unit_test test"
     return runner.dbt_env(warehouse, DBT_TARGET_PATH=target_path,
                           DBT_TARGET="dev", RAW_DIR=raw_dir or "",
                           AS_OF=as_of or "", VARS=dbt_vars or "",
-                          DBT_EXCLUDE_RESOURCE_TYPES="unit_test")
+                          DBT_EXCLUDE_RESOURCE_TYPES=excluded)
 
 
 CLI = [sys.executable, "-m", "retention_lib.cli", "run", "--no-docs"]
@@ -145,31 +152,34 @@ CLI = [sys.executable, "-m", "retention_lib.cli", "run", "--no-docs"]
 
 def run_cli(warehouse: Path, target_path: Path, *, raw_dir: Path | None = None,
             as_of: str | None = None, dbt_vars: str | None = None,
-            timeout: int = 900, freshness: bool = False
-            ) -> subprocess.CompletedProcess:
+            timeout: int = 900, freshness: bool = False,
+            data_tests: bool = True) -> subprocess.CompletedProcess:
     """`python -m retention_lib.cli run --no-docs` in an isolated warehouse
-    (without the source freshness report unless asked: it only prints)."""
+    (without the source freshness report unless asked: it only prints;
+    data_tests: see cli_env)."""
     command = CLI if freshness else [*CLI, "--no-freshness"]
     return subprocess.run(
         command, cwd=PROJECT_DIR, env=cli_env(warehouse, target_path, raw_dir,
-                                             as_of, dbt_vars),
+                                             as_of, dbt_vars,
+                                             data_tests=data_tests),
         capture_output=True, text=True, timeout=timeout)
 
 
 def build_selected(warehouse: Path, target_path: Path, selection: list[str], *,
                    raw_dir: Path, as_of: str | None = None,
-                   dbt_vars: str | None = None
+                   dbt_vars: str | None = None, data_tests: bool = True
                    ) -> subprocess.CompletedProcess:
-    """`dbt build` of `selection` and their parents (data tests included,
-    unit tests not: see cli_env) into warehouse/work.duckdb: for a test
-    that reads a few marts of its own data set and needs neither the rest
-    nor the gates and publishing (a quarter of a full build's nodes for
-    the MRR marts)."""
+    """`dbt build` of `selection` and their parents (data tests included
+    unless data_tests=False, unit tests not: see cli_env) into
+    warehouse/work.duckdb: for a test that reads a few marts of its own
+    data set and needs neither the rest nor the gates and publishing (a
+    quarter of a full build's nodes for the MRR marts)."""
     merged = runner.build_vars(str(raw_dir), as_of, dbt_vars)
     return runner.run_dbt(
         ["build", "-s", *(f"+{name}" for name in selection),
          "--indirect-selection", "cautious", "--vars", json.dumps(merged)],
-        cli_env(warehouse, target_path), capture=True, timeout=900)
+        cli_env(warehouse, target_path, data_tests=data_tests), capture=True,
+        timeout=900)
 
 
 def health_reference_differences(work_db) -> dict[str, int]:

@@ -183,6 +183,10 @@ def build_snapshots(raw, warehouse, target, as_of) -> pd.DataFrame:
                             raw_dir=raw, as_of=as_of,
                             dbt_vars='{"quarantine_max_share": 0.5}')
     assert result.returncode == 0, result.stdout[-4000:]
+    return read_snapshots(warehouse)
+
+
+def read_snapshots(warehouse) -> pd.DataFrame:
     con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
     try:
         return con.execute("""select * from fct_customer_health_snapshots
@@ -192,11 +196,13 @@ def build_snapshots(raw, warehouse, target, as_of) -> pd.DataFrame:
 
 
 @pytest.mark.dbt
-def test_later_data_does_not_change_a_snapshot(small_csv_set, tmp_path):
+def test_later_data_does_not_change_a_snapshot(small_csv_set, clean_build,
+                                              tmp_path):
+    """The snapshots of the whole set (clean_build: as_of 2025-12-31)
+    up to a cutoff equal those of a build of the set as it was then."""
     cutoff = "2025-06-29"  # a Sunday: its snapshot is the last one compared
     truncate(small_csv_set, tmp_path / "truncated", cutoff)
-    full = build_snapshots(small_csv_set, tmp_path / "w1", tmp_path / "t1",
-                           "2025-12-31")
+    full = read_snapshots(clean_build[0])
     early = build_snapshots(tmp_path / "truncated", tmp_path / "w2",
                             tmp_path / "t2", cutoff)
     full = full[pd.to_datetime(full["snapshot_date"]) <= pd.Timestamp(cutoff)]

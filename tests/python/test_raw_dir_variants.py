@@ -73,7 +73,9 @@ def test_harmless_format_variations_give_identical_marts(clean_build,
         "ordered_at": "ordered_at ", "amount": " Amount"}), preserve_index=False),
         folder / "orders.parquet")
     warehouse = tmp_path / "warehouse"
-    result = run_cli(warehouse, tmp_path / "target", raw_dir=folder, as_of=AS_OF)
+    # models only: the marts must equal clean_build's, whose data tests ran
+    result = run_cli(warehouse, tmp_path / "target", raw_dir=folder, as_of=AS_OF,
+                     data_tests=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "raw export 'tickets' has extra column 'internal_note'" in result.stdout
     assert "raw export 'plans' has extra column 'unnamed_column_" in result.stdout
