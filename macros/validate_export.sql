@@ -40,7 +40,7 @@ with
     whose key the table no longer holds #}
 all_source_rows as (
 
-    {{ retention.trimmed_source_rows(relation, names) }}
+    {{ retention.trimmed_source_rows(relation, names, hash_of=names) }}
 
 ),
 
@@ -60,7 +60,8 @@ source_rows as (
 {% else %}
 source_rows as (
 
-    {{ retention.trimmed_source_rows(relation, names) }}
+    {{ retention.trimmed_source_rows(
+        relation, names, hash_of=names if incremental else none) }}
 
 ),
 {% endif %}
@@ -126,6 +127,9 @@ single_key_rows as (
         {%- for col in names %}
         source_rows.{{ col }} as raw__{{ col }},
         {%- endfor %}
+        {%- if incremental %}
+        source_rows.raw_row_hash,
+        {%- endif %}
         1 as copies,
         1 as key_rows
 
@@ -172,6 +176,11 @@ repeated_key_rows_collapsed as (
         {%- for col in names %}
         {{ col }} as raw__{{ col }},
         {%- endfor %}
+        {%- if incremental %}
+        {#- copies (> 1) or a repeated key are validated again every run:
+            no hash needed #}
+        cast(null as ubigint) as raw_row_hash,
+        {%- endif %}
         count(*) as copies
 
     from repeated_key_rows
@@ -273,6 +282,9 @@ validated as (
         {{ col }},
         raw__{{ col }},
         {%- endfor %}
+        {%- if incremental %}
+        raw_row_hash,
+        {%- endif %}
         copies,
         case
             when parse_reason is not null then parse_reason
@@ -332,7 +344,7 @@ with_raw_values as (
                 ) }}
         end as raw_values
         {%- if incremental %},
-        {{ retention.source_row_hash(names, 'raw__') }} as raw_row_hash,
+        raw_row_hash,
         '{{ fingerprint }}' as contract_fingerprint
         {%- endif %}
 

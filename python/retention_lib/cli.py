@@ -433,6 +433,7 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         env = {**env, "RETENTION_RAW_DIR": dbt_vars["raw_dir"]}
     vars_arg = ["--vars", json.dumps(parse_vars)] if parse_vars else []
     refresh = ["--full-refresh"] if args.full_refresh else []
+    stats = run_record.export_stats(dbt_vars)
     inputs = run_record.fingerprint(dbt_vars, env, {"docs": not args.no_docs})
     last = None if args.full_refresh else run_record.unchanged_since(warehouse, inputs)
     if last is not None:
@@ -473,6 +474,14 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         passed = gate(warehouse, relations, manifest, dbt_vars)
         print(f"gates took {time.monotonic() - started:.0f} s", flush=True)
         if not passed:
+            return 1
+        changed = run_record.changed_exports(dbt_vars, stats)
+        if changed:
+            print(f"raw export file(s) {', '.join(changed)} in "
+                  f"{dbt_vars['raw_dir']} changed during the run: the marts "
+                  "could mix two versions of the data; "
+                  f"{nothing_published(warehouse)} Run again once the "
+                  "export is complete.", file=sys.stderr)
             return 1
         started = time.monotonic()
         publish(warehouse / "work.duckdb", warehouse, relations,

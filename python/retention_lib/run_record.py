@@ -90,6 +90,29 @@ def fingerprint(dbt_vars: dict, env: dict, outputs: dict) -> dict:
     }
 
 
+def export_stats(dbt_vars: dict) -> dict[str, tuple[int, int, int]]:
+    """Size, modification time (ns) and inode of every file of RAW_DIR:
+    taken before a build and again before its publish, they show an
+    export rewritten or replaced in place during the run (a Parquet export
+    is read from its file by every model that reads it: DECISIONS 122)."""
+    raw_dir = dbt_vars.get("raw_dir")
+    stats = {}
+    for path in _files(Path(raw_dir)) if raw_dir else []:
+        stat = path.stat()
+        stats[str(path.relative_to(raw_dir))] = (stat.st_size, stat.st_mtime_ns,
+                                                 stat.st_ino)
+    return stats
+
+
+def changed_exports(dbt_vars: dict, before: dict[str, tuple[int, int, int]]
+                    ) -> list[str]:
+    """The files of RAW_DIR added, removed or changed since `before`
+    (export_stats)."""
+    now = export_stats(dbt_vars)
+    return sorted(name for name in set(before) | set(now)
+                  if before.get(name) != now.get(name))
+
+
 def _digest(mapping: dict) -> str:
     return hashlib.sha256(json.dumps(mapping, sort_keys=True).encode()).hexdigest()
 

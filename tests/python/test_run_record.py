@@ -143,3 +143,54 @@ def test_unit_tests_passed_needs_a_record_of_the_same_code(tmp_path, raw):
     assert run_record.unit_tests_passed(warehouse, inputs) is None
     run_record.forget(warehouse)  # a run that builds: a failure leaves none
     assert run_record.unit_tests_passed(warehouse, inputs) is None
+
+
+def test_an_export_rewritten_during_the_run_publishes_nothing(
+        raw, tmp_path, monkeypatch, capsys):
+    """A Parquet export is read from its file by each model that reads it
+    (DECISIONS 122): a file replaced or rewritten while the run builds
+    stops the publish. The CLI's own sequence, with dbt, the gates and the
+    publish replaced: the fake build rewrites one export."""
+    import argparse  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import types  # noqa: PLC0415
+
+    from retention_lib import cli  # noqa: PLC0415
+
+    events = raw / "events.csv"
+    before = run_record.export_stats({"raw_dir": str(raw)})
+    assert run_record.changed_exports({"raw_dir": str(raw)}, before) == []
+    published = []
+
+    def build(args, env):
+        if args[0] == "build":  # the export job writes a new file meanwhile
+            replacement = raw / "events.csv.new"
+            replacement.write_text(events.read_text())  # same bytes, new file
+            os.replace(replacement, events)
+        return 0
+
+    monkeypatch.setattr(cli, "dbt", build)
+    monkeypatch.setattr(cli, "import_gates", lambda: None)
+    monkeypatch.setattr(cli, "keep_build_results", lambda: None)
+    monkeypatch.setattr(cli, "read_manifest", lambda path: {})
+    monkeypatch.setattr(cli, "published_relations", lambda manifest: [])
+    monkeypatch.setattr(cli, "published_docs", lambda manifest: {})
+    monkeypatch.setattr(cli, "publish", lambda *args: published.append(args))
+    monkeypatch.setitem(sys.modules, "retention_lib.gates",
+                        types.SimpleNamespace(gate=lambda *args: True))
+    args = argparse.Namespace(full_refresh=True, no_docs=True, no_freshness=True)
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    code = cli.build_and_publish(args, warehouse, dict(ENV), {"raw_dir": str(raw)})
+    assert code == 1
+    assert published == []
+    error = capsys.readouterr().err
+    assert f"raw export file(s) events.csv in {raw} changed during the run" in error
+    assert "nothing published" in error
+    # unchanged files: the same sequence publishes
+    monkeypatch.setattr(cli, "dbt", lambda args, env: 0)
+    monkeypatch.setattr(run_record, "write", lambda *args: None)
+    monkeypatch.setattr(cli, "future_quarantined", lambda *args: 0)
+    assert cli.build_and_publish(args, warehouse, dict(ENV),
+                                 {"raw_dir": str(raw)}) == 0
+    assert len(published) == 1
