@@ -37,24 +37,42 @@ with
 
 {% if incremental and is_incremental() %}
 {#- an incremental run (macro delete_revalidated_rows): only the raw rows
-    whose key the table no longer holds #}
-all_source_rows as (
+    whose key the table no longer holds. Only the key is trimmed before
+    the rows are matched: the other columns of the few new rows after
+    (trimming every column of 10.7 M events cost about 4 s). #}
+keyed_raw_rows as (
 
-    {{ retention.trimmed_source_rows(relation, names, hash_of=names) }}
+    select
+        {%- for col in key %}
+        nullif(
+            {{ retention.trim_whitespace(
+                'cast(raw.' ~ col ~ ' as ' ~ dbt.type_string() ~ ')') }},
+            ''
+        ) as __key_{{ col }},
+        {%- endfor %}
+        raw.*
+
+    from {{ relation }} as raw
+
+),
+
+new_raw_rows as (
+
+    select keyed_raw_rows.*
+
+    from keyed_raw_rows
+
+    left join (select row_key from {{ this }}) as kept
+        on {{ retention.source_row_key(key, 'keyed_raw_rows.__key_') }}
+        = kept.row_key
+
+    where kept.row_key is null
 
 ),
 
 source_rows as (
 
-    select all_source_rows.*
-
-    from all_source_rows
-
-    left join (select row_key from {{ this }}) as kept
-        on {{ retention.source_row_key(key, 'all_source_rows.') }}
-        = kept.row_key
-
-    where kept.row_key is null
+    {{ retention.trimmed_source_rows('new_raw_rows', names, hash_of=names) }}
 
 ),
 {% else %}

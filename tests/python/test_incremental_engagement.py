@@ -152,7 +152,7 @@ def test_incremental_run_equals_full_refresh(small_csv_set, tmp_path):
     mark_oldest_snapshot(warehouse, now_held)  # read, left as it is
     assert now_held != -1
     for model, branch in (("int_events_aggregated_to_user_day", "loaded_days"),
-                          ("base_product__events", "all_source_rows")):
+                          ("base_product__events", "new_raw_rows")):
         compiled = next((target / "compiled").rglob(f"{model}.sql")).read_text()
         assert branch in compiled, model  # the incremental branch ran
     assert mark_row(warehouse, marked_key, original) == "marked"
