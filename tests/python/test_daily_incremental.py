@@ -25,7 +25,7 @@ from retention_lib.generator.observe import export_before, latest_event_day
 
 pytestmark = pytest.mark.dbt
 INCREMENTAL = {
-    "base_product__events": "all_source_rows",
+    "base_product__events": "new_raw_rows",
     "int_events_aggregated_to_user_day": "loaded_days",
     "int_health_inputs_aggregated_to_customer_week":
         "where snapshot_date not in (select snapshot_date",
