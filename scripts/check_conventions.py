@@ -6,7 +6,11 @@ rest; `make conventions` runs both on target/manifest.json):
   source columns only against a catalog, which needs a built warehouse);
 - customer attributes reach marts only through dim_customers and
   int_customer_slices_by_month: no mart but dim_customers reads
-  stg_billing__customers.
+  stg_billing__customers;
+- a base model (models/staging/<system>/base) is a Jinja comment, an
+  optional config() and the validate_source call, no SQL of its own:
+  sqlfluff skips these files (.sqlfluffignore), whose compiled text is
+  the validation macro's output (DECISIONS 123).
 Exits 1 listing every breach.
 Usage: python scripts/check_conventions.py target/manifest.json
 """
@@ -14,11 +18,41 @@ Usage: python scripts/check_conventions.py target/manifest.json
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 CONFORMED_DIMENSION = "dim_customers"
 CUSTOMER_EXPORT = "stg_billing__customers"
+JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+
+
+def outside_jinja_expressions(code: str) -> str:
+    """code without its Jinja comments and {{ ... }} expressions (nested
+    ones included): the SQL written by hand."""
+    code = JINJA_COMMENT.sub("", code)
+    kept, depth, i = [], 0, 0
+    while i < len(code):
+        pair = code[i:i + 2]
+        if pair in ("{{", "}}"):
+            depth = depth + 1 if pair == "{{" else max(depth - 1, 0)
+            i += 2
+            continue
+        if depth == 0:
+            kept.append(code[i])
+        i += 1
+    return "".join(kept)
+
+
+def base_model_problem(node: dict) -> str | None:
+    """Why a base model is more than its validate_source call, if it is."""
+    code = node.get("raw_code") or ""
+    if "validate_source(" not in code:
+        return "a base model calls validate_source"
+    if outside_jinja_expressions(code).strip():
+        return ("a base model holds no SQL of its own (sqlfluff skips base "
+                "models)")
+    return None
 
 
 def check(manifest: dict) -> list[str]:
@@ -44,6 +78,11 @@ def check(manifest: dict) -> list[str]:
                             f"customer attributes come from "
                             f"{CONFORMED_DIMENSION} or "
                             "int_customer_slices_by_month")
+        if (node["resource_type"] == "model" and len(node["fqn"]) > 3
+                and node["fqn"][1] == "staging" and node["fqn"][3] == "base"):
+            problem = base_model_problem(node)
+            if problem:
+                problems.append(f"{node['name']}: {problem}")
     for source in manifest["sources"].values():
         label = f"source {source['source_name']}.{source['name']}"
         for col, spec in source["columns"].items():

@@ -69,6 +69,23 @@ def test_what_dbt_bouncer_cannot_say_is_caught():
         "source billing.customers.customer_id: column undescribed"]
 
 
+def test_base_models_are_only_their_validation_call(ci_manifest):
+    """sqlfluff skips the base models: the real ones are a comment, a
+    config and the validate_source call; SQL written beside the call, or a
+    base model without it, is named."""
+    assert conventions.check(ci_manifest) == []
+    broken = copy.deepcopy(ci_manifest)
+    base = {n["name"]: n for n in broken["nodes"].values()
+            if n["resource_type"] == "model" and n["fqn"][3:4] == ["base"]}
+    assert len(base) == 17
+    base["base_product__events"]["raw_code"] += "\nwhere 1 = 1\n"
+    base["base_billing__plans"]["raw_code"] = "select * from {{ source('billing', 'plans') }}"
+    assert conventions.check(broken) == [
+        "base_billing__plans: a base model calls validate_source",
+        "base_product__events: a base model holds no SQL of its own "
+        "(sqlfluff skips base models)"]
+
+
 @pytest.mark.skipif(not BOUNCER.exists(), reason="make conventions installs it")
 def test_dbt_bouncer_fails_a_manifest_that_breaks_the_conventions(
         ci_manifest, tmp_path):
