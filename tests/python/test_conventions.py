@@ -79,7 +79,8 @@ def test_base_models_are_only_their_validation_call(ci_manifest):
             if n["resource_type"] == "model" and n["fqn"][3:4] == ["base"]}
     assert len(base) == 17
     base["base_product__events"]["raw_code"] += "\nwhere 1 = 1\n"
-    base["base_billing__plans"]["raw_code"] = "select * from {{ source('billing', 'plans') }}"
+    base["base_billing__plans"]["raw_code"] = (
+        "select * from {{ source('billing', 'plans') }}")
     assert conventions.check(broken) == [
         "base_billing__plans: a base model calls validate_source",
         "base_product__events: a base model holds no SQL of its own "
