@@ -58,9 +58,12 @@ def snapshot(warehouse) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
     try:
         return {
+            # every column orders the rows: the rows of a repeated key
+            # carry no raw_row_hash (validated again every run), so key
+            # and hash alone left their order to the engine's threads
             "validated": con.execute(
                 """select * exclude (raw_values), raw_values
-                   from base_product__events order by row_key, raw_row_hash"""
+                   from base_product__events order by all"""
             ).df(),
             "user_days": con.execute(
                 """select * from int_events_aggregated_to_user_day
