@@ -5,6 +5,7 @@ cases. The CDNOW data is in tests/fixtures/cdnow (see its README)."""
 from __future__ import annotations
 
 import csv
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -287,3 +288,20 @@ def test_a_small_penalizer_identifies_small_sbg_cohorts_near_the_truth():
     true_churn = truth[0] / sum(truth)
     assert abs(np.median(churn) - true_churn) < 0.15 * true_churn
     assert abs(np.median(survival) - clv.sbg_survival(*truth, 8)) < 0.03
+
+
+def test_trial_steps_that_overflow_emit_no_numpy_warning():
+    """BG/NBD on one segment of the shipped sample (17 customers, six with
+    one repeat purchase; weeks): BFGS's trial steps reach parameters where
+    exp overflows. Such a point is scored as rejected, without the numpy
+    RuntimeWarnings that filled the Spark suite's log; the fit ends as it
+    did: six single repeats do not identify the four parameters."""
+    ages = [292, 414, 377, 525, 535, 136, 424, 265, 363, 20, 345, 252, 486,
+            45, 225, 422, 466]
+    repeat_recency = {3: 97, 9: 19, 11: 121, 12: 471, 14: 190, 16: 426}
+    frequency = [1.0 if i in repeat_recency else 0.0 for i in range(17)]
+    recency = [repeat_recency.get(i, 0) / 7 for i in range(17)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(clv.FitError, match="not identified"):
+            clv.fit_bgnbd(frequency, recency, [d / 7 for d in ages])
