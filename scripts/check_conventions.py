@@ -18,30 +18,21 @@ Usage: python scripts/check_conventions.py target/manifest.json
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
+from jinja2 import Environment
+
 CONFORMED_DIMENSION = "dim_customers"
 CUSTOMER_EXPORT = "stg_billing__customers"
-JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
 
 
-def outside_jinja_expressions(code: str) -> str:
-    """code without its Jinja comments and {{ ... }} expressions (nested
-    ones included): the SQL written by hand."""
-    code = JINJA_COMMENT.sub("", code)
-    kept, depth, i = [], 0, 0
-    while i < len(code):
-        pair = code[i:i + 2]
-        if pair in ("{{", "}}"):
-            depth = depth + 1 if pair == "{{" else max(depth - 1, 0)
-            i += 2
-            continue
-        if depth == 0:
-            kept.append(code[i])
-        i += 1
-    return "".join(kept)
+def hand_written_text(code: str) -> str:
+    """code without its Jinja comments and {{ ... }} expressions, as Jinja's
+    own lexer splits it: the text around them, and the start of any
+    {% ... %} statement (a base model has none)."""
+    return "".join(value for _, token, value in Environment().lex(code)
+                   if token in ("data", "block_begin"))
 
 
 def base_model_problem(node: dict) -> str | None:
@@ -49,7 +40,7 @@ def base_model_problem(node: dict) -> str | None:
     code = node.get("raw_code") or ""
     if "validate_source(" not in code:
         return "a base model calls validate_source"
-    if outside_jinja_expressions(code).strip():
+    if hand_written_text(code).strip():
         return ("a base model holds no SQL of its own (sqlfluff skips base "
                 "models)")
     return None
