@@ -161,24 +161,23 @@ def _fit(model: str, names: list[str], negative_ll, start: np.ndarray,
     mask = np.array([name in (shapes or names) for name in names])
     negative_ll, gradient = _penalised(negative_ll, gradient, mask, penalizer)
 
-    # BFGS's trial steps reach parameters where exp overflows and the
-    # likelihood is not finite: such a point scores 1e300 (rejected), so
-    # numpy's warnings about it are noise (they filled the Spark suite's log)
     def on_log_scale(log_params: np.ndarray) -> float:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            value = negative_ll(np.exp(log_params))
+        value = negative_ll(np.exp(log_params))
         return value if np.isfinite(value) else 1e300
 
     jacobian = None
     if gradient is not None:
         def jacobian(log_params: np.ndarray) -> np.ndarray:
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                params = np.exp(log_params)
-                return gradient(params) * params
+            params = np.exp(log_params)
+            return gradient(params) * params
 
-    result = optimize.minimize(on_log_scale, np.log(start), jac=jacobian,
-                               method="BFGS",
-                               options={"gtol": 1e-7, "maxiter": 2000})
+    # BFGS's trial steps reach parameters where exp overflows and the
+    # likelihood is not finite: such a point scores 1e300 (rejected), so
+    # numpy's warnings about it are noise (they filled the Spark suite's log)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        result = optimize.minimize(on_log_scale, np.log(start), jac=jacobian,
+                                   method="BFGS",
+                                   options={"gtol": 1e-7, "maxiter": 2000})
     # BFGS often stops with "precision loss" at a genuine optimum; accept it
     # only when the gradient there is small relative to the sample size.
     gradient_ok = np.all(np.abs(result.jac) < 1e-3 * max(1.0, n_observations))
