@@ -13,12 +13,13 @@ BOUNCER_STAMP := $(BOUNCER_VENV)/.installed-stamp
 PYTEST_WORKERS ?= 2
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-# make run RAW_DIR=path AS_OF=YYYY-MM-DD VARS='{key: value}' FULL_REFRESH=1
+# make run RAW_DIR=path AS_OF=YYYY-MM-DD VARS='{key: value}' FULL_REFRESH=1 FULL_CHECK=1
 RAW_DIR ?=
 AS_OF ?=
 VARS ?=
 FULL_REFRESH ?=
-export RAW_DIR AS_OF VARS FULL_REFRESH
+FULL_CHECK ?=
+export RAW_DIR AS_OF VARS FULL_REFRESH FULL_CHECK
 
 .PHONY: install run test checks-and-engines spark-prerequisites lint conventions pytest \
 	build-sample test-postgres test-spark bench-spark test-docs \
@@ -100,7 +101,7 @@ pytest: $(STAMP)
 
 build-sample: $(STAMP)
 	rm -rf $(TEST_WAREHOUSE)
-	RETENTION_WAREHOUSE_DIR=$(TEST_WAREHOUSE) RAW_DIR= AS_OF= VARS= FULL_REFRESH= \
+	RETENTION_WAREHOUSE_DIR=$(TEST_WAREHOUSE) RAW_DIR= AS_OF= VARS= FULL_REFRESH= FULL_CHECK= \
 		$(BIN)/python -m retention_lib.cli run
 
 ## Headless Chromium (installed if missing) opens the sample's static docs

@@ -11,6 +11,7 @@
     Arguments (see macros/_macros.yml): relation, export, key, columns,
     required, enums, currency_column, currencies, fx_date_column, checks,
     references, personal, date_floor, incremental, fingerprint.
+    Every row carries built_at, the start of the run that validated it.
     incremental (an incremental base model, macro delete_revalidated_rows):
     each row also carries raw_row_hash and contract_fingerprint, and an
     incremental run validates only the raw rows whose key the table no
@@ -360,7 +361,9 @@ with_raw_values as (
                 then {{ dbt.concat(
                     retention._raw_value_parts(names, personal)
                 ) }}
-        end as raw_values
+        end as raw_values,
+        {#- the run that validated the row (macro new_rows_data_tests) #}
+        {{ retention.run_started_timestamp() }} as built_at
         {%- if incremental %},
         raw_row_hash,
         '{{ fingerprint }}' as contract_fingerprint

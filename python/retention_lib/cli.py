@@ -19,6 +19,7 @@ warehouse at a time (a lock file); bad invocations stop before building.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -422,6 +423,24 @@ def import_gates() -> None:
         pass
 
 
+def choose_data_test_rows(args: argparse.Namespace, warehouse: Path,
+                          inputs: dict, dbt_vars: dict,
+                          now: dt.datetime) -> tuple[str, str]:
+    """('new_rows' or 'all_rows', why): the rows the data tests of the
+    incremental models check (macro new_rows_data_tests), printed in one
+    line when only the new rows are."""
+    if args.full_refresh or args.full_check:
+        return "all_rows", "FULL_REFRESH=1 or FULL_CHECK=1"
+    every = float(project_vars(dbt_vars)["data_tests_all_rows_every_days"])
+    rows, why = run_record.data_test_rows(warehouse, inputs, every, now)
+    if rows == "new_rows":
+        print("Data tests of the incremental models (the validated events and "
+              "the user-day model) check only the rows this run built: "
+              f"{why} by this code and settings, less than {every:g} days "
+              "ago (FULL_CHECK=1 checks every row).", flush=True)
+    return rows, why
+
+
 def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
                       dbt_vars: dict) -> int:
     # the raw folder reaches the load hook in the environment: dbt parses
@@ -451,6 +470,12 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
               "fixtures, not the exports (a code, vars or target change, or "
               "FULL_REFRESH=1, runs them).", flush=True)
     units = ["--exclude-resource-type", "unit_test"] if passed is not None else []
+    started_at = dt.datetime.now(dt.UTC)
+    rows, why = choose_data_test_rows(args, warehouse, inputs, dbt_vars,
+                                      started_at)
+    env = {**env, "RETENTION_DATA_TESTS": rows}
+    all_rows_checked = run_record.all_rows_checked_at(warehouse, rows,
+                                                      started_at, inputs)
     run_record.forget(warehouse)
     # the gates' import (Great Expectations, about 4 s) while dbt builds in
     # its own process; the import below waits for it to finish
@@ -505,7 +530,8 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         folder = write_dashboards(warehouse, manifest)
         print(f"Dashboards: {folder / 'index.html'} "
               f"({time.monotonic() - started:.0f} s)")
-    run_record.write(warehouse, inputs, future_quarantined(warehouse, relations))
+    run_record.write(warehouse, inputs, future_quarantined(warehouse, relations),
+                     all_rows_checked)
     return 0
 
 
@@ -559,6 +585,11 @@ def main(argv: list[str] | None = None) -> int:
         "--full-refresh", action="store_true",
         default=os.environ.get("FULL_REFRESH", "") not in ("", "0"),
         help="rebuild incremental models from scratch (FULL_REFRESH=1)")
+    run_p.add_argument(
+        "--full-check", action="store_true",
+        default=os.environ.get("FULL_CHECK", "") not in ("", "0"),
+        help="data tests of the incremental models check every row, not only "
+             "the rows this run built (FULL_CHECK=1)")
     args = parser.parse_args(argv)
     return run(args)
 

@@ -39,7 +39,10 @@ PROJECT_INPUTS = ("models", "macros", "seeds", "snapshots", "data-tests",
 # the environment the profile and the project read (no secrets are stored:
 # only the digest of the whole), less where things are written
 ENV_PREFIXES = ("DBT_TARGET", "RETENTION_")
-ENV_IGNORED = ("DBT_TARGET_PATH", "RETENTION_WAREHOUSE_DIR")
+# (RETENTION_DATA_TESTS decides which rows the data tests read, not what
+# is built: see data_test_rows)
+ENV_IGNORED = ("DBT_TARGET_PATH", "RETENTION_WAREHOUSE_DIR",
+               "RETENTION_DATA_TESTS")
 # where the exports are read from (the CLI passes the folder in this
 # variable too): no input of the unit tests, only whether it is set
 EXPORT_LOCATION = "RETENTION_RAW_DIR"
@@ -153,17 +156,50 @@ def unit_tests_passed(warehouse: Path, now_fingerprint: dict) -> dict | None:
     return record
 
 
+def data_test_rows(warehouse: Path, now_fingerprint: dict, every_days: float,
+                   now: dt.datetime) -> tuple[str, str]:
+    """Which rows the data tests of the incremental models check (macro
+    new_rows_data_tests), and why: ('new_rows', ...) when the last
+    published run had the same code and settings (its tests passed on
+    every row it kept) and some run checked all rows less than
+    `every_days` days ago; else ('all_rows', ...)."""
+    record = unit_tests_passed(warehouse, now_fingerprint)
+    if record is None:
+        return "all_rows", "no published run of this code and settings"
+    checked = record.get("all_rows_checked_at")
+    if checked is None:
+        return "all_rows", "no run of this code has checked every row"
+    age = now - dt.datetime.strptime(checked, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=dt.UTC)
+    if age >= dt.timedelta(days=every_days):
+        return "all_rows", (f"every row was last checked at {checked}, "
+                            f"{every_days:g} or more days ago")
+    return "new_rows", f"every row was checked at {checked}"
+
+
+def all_rows_checked_at(warehouse: Path, rows: str, started: dt.datetime,
+                        now_fingerprint: dict) -> str | None:
+    """When a run of this code last checked every row: this run's start
+    when it did, else the last published run's record."""
+    if rows == "all_rows":
+        return started.strftime("%Y-%m-%dT%H:%M:%SZ")
+    record = unit_tests_passed(warehouse, now_fingerprint) or {}
+    return record.get("all_rows_checked_at")
+
+
 def forget(warehouse: Path) -> None:
     """A run that builds removes the record first: a failed or killed run
     leaves none, so the next one builds."""
     (warehouse / RECORD).unlink(missing_ok=True)
 
 
-def write(warehouse: Path, now_fingerprint: dict, future_quarantined: int) -> None:
+def write(warehouse: Path, now_fingerprint: dict, future_quarantined: int,
+          all_rows_checked: str | None = None) -> None:
     record = {
         "fingerprint": now_fingerprint,
         "release": current_release(warehouse),
         "future_quarantined": future_quarantined,
+        "all_rows_checked_at": all_rows_checked,
         "published_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     temporary = warehouse / (RECORD + ".writing")

@@ -110,20 +110,30 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def marts_fingerprint(database: Path) -> dict[str, str]:
-    """table -> md5 of its rows (as text, sorted): equal fingerprints mean
-    identical contents, whatever the physical row order."""
+def marts_fingerprint(database: Path, schema: str | None = None
+                      ) -> dict[str, str]:
+    """table -> row count and md5 of its rows (as text, sorted): equal
+    fingerprints mean identical contents, whatever the physical row order.
+    Every table of the file, or only the base tables of `schema`; every
+    column but built_at (the start of the run that wrote the row, which
+    differs between two builds by construction; no mart has it)."""
     import duckdb  # noqa: PLC0415
 
     con = duckdb.connect(str(database), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables "
-            "order by 1").fetchall()]
-        return {t: con.execute(
-            f'select count(*) || \':\' || coalesce(md5(string_agg(r, chr(10) '
-            f'order by r)), \'\') from (select cast(t as varchar) as r '
-            f'from "{t}" as t)').fetchone()[0] for t in tables}
+        only = ("" if schema is None else
+                f"where table_schema = '{schema}' and table_type = 'BASE TABLE'")
+        tables = con.execute(
+            "select table_schema, table_name, bool_or(column_name = 'built_at') "
+            "from information_schema.tables join information_schema.columns "
+            f"using (table_schema, table_name) {only} "
+            "group by all order by 2").fetchall()
+        return {name: con.execute(
+            "select count(*) || ':' || coalesce(md5(string_agg(r, chr(10) "
+            "order by r)), '') from (select cast(t as varchar) as r "
+            f"from (select * {'exclude (built_at)' if marked else ''} "
+            f'from "{table_schema}"."{name}") as t)').fetchone()[0]
+            for table_schema, name, marked in tables}
     finally:
         con.close()
 

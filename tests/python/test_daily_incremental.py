@@ -9,17 +9,17 @@ cancellations) is undone. Today's export is the set itself, which
 clean_build built in full. Every table the incremental run leaves in the
 work database (every model, the incremental ones included: validated
 events, user-days, weekly health inputs and its state) must hold exactly
-the rows of clean_build's."""
+the rows of clean_build's, but for built_at, the start of the run that
+wrote each row."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-import duckdb
 import pytest
 
-from conftest import AS_OF, mark_oldest_snapshot
+from conftest import AS_OF, mark_oldest_snapshot, marts_fingerprint
 from retention_lib import runner
 from retention_lib.generator.observe import export_before, latest_event_day
 
@@ -30,23 +30,6 @@ INCREMENTAL = {
     "int_health_inputs_aggregated_to_customer_week":
         "where snapshot_date not in (select snapshot_date",
 }
-
-
-def table_fingerprints(database) -> dict[str, str]:
-    """table -> row count and md5 of its sorted rows, for every table of
-    the work database's main schema."""
-    con = duckdb.connect(str(database), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'main' and table_type = 'BASE TABLE' "
-            "order by 1").fetchall()]
-        return {t: con.execute(
-            "select count(*) || ':' || coalesce(md5(string_agg(r, chr(10) "
-            f"order by r)), '') from (select cast(t as varchar) as r "
-            f'from main."{t}" as t)').fetchone()[0] for t in tables}
-    finally:
-        con.close()
 
 
 def test_next_day_incremental_run_equals_full_build(small_csv_set, clean_build,
@@ -81,8 +64,8 @@ def test_next_day_incremental_run_equals_full_build(small_csv_set, clean_build,
         compiled = next((target / "compiled").rglob(f"{model}.sql")).read_text()
         assert branch in compiled, model  # the incremental branch ran
 
-    ours = table_fingerprints(warehouse / "work.duckdb")
-    full = table_fingerprints(clean_build[0] / "work.duckdb")
+    ours = marts_fingerprint(warehouse / "work.duckdb", schema="main")
+    full = marts_fingerprint(clean_build[0] / "work.duckdb", schema="main")
     assert set(ours) == set(full)
     # dbt snapshots record each run's changes: history, not a function of
     # today's export

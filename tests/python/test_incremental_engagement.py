@@ -91,6 +91,49 @@ def mark_row(warehouse, event_id: str, feature: str) -> str:
         con.close()
 
 
+def inject_user_day_faults(warehouse) -> None:
+    """Two bad rows in the user-day table: a copy of a row an earlier run
+    wrote (a repeated key among the old rows) and a row without an account
+    written by the latest run."""
+    con = duckdb.connect(str(warehouse / "work.duckdb"))
+    try:
+        con.execute("""
+            insert into int_events_aggregated_to_user_day
+            select * from int_events_aggregated_to_user_day
+            where built_at < (select max(built_at)
+                              from int_events_aggregated_to_user_day)
+            limit 1""")
+        con.execute("""
+            insert into int_events_aggregated_to_user_day
+            select * replace ('usr_new_fault' as user_id,
+                              null as customer_id)
+            from int_events_aggregated_to_user_day
+            where built_at = (select max(built_at)
+                              from int_events_aggregated_to_user_day)
+            limit 1""")
+    finally:
+        con.close()
+
+
+def data_test_failures(warehouse, target, raw_dir, rows: str) -> set[str]:
+    """The data tests of the user-day model that fail when they check
+    `rows` (RETENTION_DATA_TESTS: new_rows or all_rows)."""
+    env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev",
+                         RETENTION_DATA_TESTS=rows)
+    dbt_vars = {"raw_dir": str(raw_dir), "as_of_date": "2025-12-31"}
+    runner.run_dbt(["test", "-s", "int_events_aggregated_to_user_day",
+                    "--indirect-selection", "cautious",
+                    "--exclude-resource-type", "unit_test",
+                    "--vars", json.dumps(dbt_vars)], env, capture=True,
+                   timeout=600)
+    results = [r for r in json.loads(
+        (target / "run_results.json").read_text())["results"]
+        if r["unique_id"].startswith("test.")]
+    assert len(results) == 4, results  # the model's four data tests
+    return {r["unique_id"].split(".")[2] for r in results
+            if r["status"] != "pass"}
+
+
 def test_incremental_run_equals_full_refresh(small_csv_set, tmp_path):
     events = pd.read_csv(small_csv_set / "events.csv", dtype=str,
                          keep_default_na=False)
@@ -171,13 +214,31 @@ def test_incremental_run_equals_full_refresh(small_csv_set, tmp_path):
     assert len(incremental["user_days"]) > len(before)
     assert not (incremental["user_days"]["activity_date"]
                 == vanished_date).any()
+    # built_at names the run that wrote a row: the kept row keeps build 1's
+    # (the marker of the rows a daily run's data tests may check alone)
+    first_run, second_run = (validated["built_at"].max(),
+                             now["built_at"].max())
+    assert second_run > first_run
+    assert now.loc[marked_key, "built_at"] == first_run
+    assert (now.loc[arriving_events.index, "built_at"] == second_run).all()
+    assert data_test_failures(warehouse, target, second, "new_rows") == set()
+    inject_user_day_faults(warehouse)
+    assert data_test_failures(warehouse, target, second, "new_rows") == {
+        "not_null_int_events_aggregated_to_user_day_customer_id"}
+    assert data_test_failures(warehouse, target, second, "all_rows") == {
+        "not_null_int_events_aggregated_to_user_day_customer_id",
+        "unique_combination_of_columns_int_events_aggregated_to_user_day_"
+        "user_id__activity_date"}
 
     dbt_build(warehouse, target, second, "--full-refresh", data_tests=False)
     full = snapshot(warehouse)
     for name in ("validated", "user_days", "engagement", "health_inputs"):
+        # every column but the run that wrote the row
         pd.testing.assert_frame_equal(
-            incremental[name].reset_index(drop=True),
-            full[name].reset_index(drop=True), check_exact=True, obj=name)
+            incremental[name].drop(columns="built_at", errors="ignore")
+            .reset_index(drop=True),
+            full[name].drop(columns="built_at", errors="ignore")
+            .reset_index(drop=True), check_exact=True, obj=name)
 
 
 def test_changed_contract_or_old_table_validates_every_row(small_csv_set,

@@ -5,6 +5,7 @@ build is in test_publish.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 
@@ -145,6 +146,40 @@ def test_unit_tests_passed_needs_a_record_of_the_same_code(tmp_path, raw):
     assert run_record.unit_tests_passed(warehouse, inputs) is None
 
 
+def test_data_tests_check_new_rows_only_after_a_full_check_of_this_code(
+        tmp_path, raw):
+    warehouse = published_warehouse(tmp_path / "warehouse")
+    inputs = run_record.fingerprint({"raw_dir": str(raw)}, ENV, {})
+    now = dt.datetime(2026, 3, 10, 6, 0, tzinfo=dt.UTC)
+
+    def rows(when=now, fingerprint=inputs, every=7):
+        return run_record.data_test_rows(warehouse, fingerprint, every, when)[0]
+
+    assert rows() == "all_rows"  # no record
+    # a published run that checked every row at its start
+    checked = run_record.all_rows_checked_at(warehouse, "all_rows", now, inputs)
+    assert checked == "2026-03-10T06:00:00Z"
+    run_record.write(warehouse, inputs, 0, checked)
+    assert rows(now + dt.timedelta(days=6, hours=23)) == "new_rows"
+    assert rows(now + dt.timedelta(days=7)) == "all_rows"  # the schedule
+    assert rows(now + dt.timedelta(days=2), every=1) == "all_rows"
+    assert rows(fingerprint={**inputs, "code": "x"}) == "all_rows"
+    # a run on new exports of the same code keeps the date of the full check
+    tomorrow = now + dt.timedelta(days=1)
+    assert run_record.all_rows_checked_at(warehouse, "new_rows", tomorrow,
+                                          inputs) == checked
+    # which rows the tests check is no input of the build
+    assert run_record.fingerprint(
+        {"raw_dir": str(raw)}, {**ENV, "RETENTION_DATA_TESTS": "new_rows"},
+        {}) == inputs
+    # a record written before the field existed, or a failed run since
+    run_record.write(warehouse, inputs, 0)
+    assert rows() == "all_rows"
+    run_record.write(warehouse, inputs, 0, checked)
+    run_record.forget(warehouse)
+    assert rows() == "all_rows"
+
+
 def test_an_export_rewritten_during_the_run_publishes_nothing(
         raw, tmp_path, monkeypatch, capsys):
     """A Parquet export is read from its file by each model that reads it
@@ -194,3 +229,49 @@ def test_an_export_rewritten_during_the_run_publishes_nothing(
     assert cli.build_and_publish(args, warehouse, dict(ENV),
                                  {"raw_dir": str(raw)}) == 0
     assert len(published) == 1
+
+
+def test_the_cli_hands_dbt_the_rows_its_data_tests_check(
+        raw, tmp_path, monkeypatch, capsys):
+    """The CLI's own sequence, with dbt, the gates and the publish replaced:
+    the first run checks every row; a run on a new export of the same code
+    only the new rows (and says so); FULL_CHECK=1 every row again."""
+    import argparse  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+    import types  # noqa: PLC0415
+
+    from retention_lib import cli  # noqa: PLC0415
+
+    builds = []
+
+    def build(args, env):
+        if args[0] == "build":
+            builds.append(env.get("RETENTION_DATA_TESTS"))
+        return 0
+
+    monkeypatch.setattr(cli, "dbt", build)
+    monkeypatch.setattr(cli, "import_gates", lambda: None)
+    monkeypatch.setattr(cli, "keep_build_results", lambda: None)
+    monkeypatch.setattr(cli, "read_manifest", lambda path: {})
+    monkeypatch.setattr(cli, "published_relations", lambda manifest: [])
+    monkeypatch.setattr(cli, "published_docs", lambda manifest: {})
+    monkeypatch.setattr(cli, "publish", lambda *args: None)
+    monkeypatch.setattr(cli, "future_quarantined", lambda *args: 0)
+    monkeypatch.setitem(sys.modules, "retention_lib.gates",
+                        types.SimpleNamespace(gate=lambda *args: True))
+    warehouse = published_warehouse(tmp_path / "warehouse")
+
+    def run(day: int, full_check: bool = False) -> str:
+        (raw / "events.csv").write_text("event_id\n" + "".join(
+            f"e{i}\n" for i in range(day)))  # one more event each day
+        args = argparse.Namespace(full_refresh=False, full_check=full_check,
+                                  no_docs=True, no_freshness=True)
+        assert cli.build_and_publish(args, warehouse, dict(ENV),
+                                     {"raw_dir": str(raw)}) == 0
+        return capsys.readouterr().out
+
+    assert "check only the rows this run built" not in run(1)
+    assert "check only the rows this run built" in run(2)
+    assert "check only the rows this run built" not in run(3, full_check=True)
+    assert "check only the rows this run built" in run(4)
+    assert builds == ["all_rows", "new_rows", "all_rows", "new_rows"]

@@ -23,7 +23,7 @@
         'insert_overwrite' if target.type == 'spark' else 'append'),
     partition_by=(['activity_month'] if target.type == 'spark' else none),
     file_format=('parquet' if target.type == 'spark' else none),
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
     pre_hook="{{ retention.delete_stale_user_days() }}"
 ) }}
 
@@ -71,7 +71,9 @@ aggregated as (
         count(*) as event_count,
         count(distinct events.feature_name) as feature_count,
         {#- what the day's staleness check compares (macro stale_user_days) #}
-        sum({{ retention.event_checksum() }}) as event_checksum
+        sum({{ retention.event_checksum() }}) as event_checksum,
+        {#- the run that wrote the row (macro new_rows_data_tests) #}
+        {{ retention.run_started_timestamp() }} as built_at
 
     from events
     {%- if is_incremental() and target.type == 'spark' %}

@@ -33,6 +33,7 @@ renamed as (
         feature as feature_name,
         ---------- timestamps
         occurred_at,
+        built_at,
         ---------- dates
         {% if target.type == 'spark' -%}
         cast({{ dbt.date_trunc('month', 'occurred_at') }} as date)
