@@ -227,16 +227,17 @@ def test_gates_pass_on_the_published_build(gate_inputs, tmp_path):
 
 
 def test_sampled_tables_keep_exact_counts_and_freshness(gate_inputs, tmp_path):
-    """With every table above gate_sample_rows, rows are sampled but the
+    """With every table above gate_sample_rows and every export above
+    ingest_gate_sample_rows, rows are sampled but the
     profile's row count and latest event are exact: a clean build passes,
     a stale events export and a shrunken mart still fail."""
     assert gate_failures(gate_inputs, tmp_path / "clean", None,
-                         gate_sample_rows=50) == []
+                         gate_sample_rows=50, ingest_gate_sample_rows=50) == []
     failures = gate_failures(
         gate_inputs, tmp_path / "broken",
         "update main.base_product__events set occurred_at = '2025-01-01'; "
         "delete from main.fct_engagement_daily where date_day < '2025-10-01'",
-        gate_sample_rows=50)
+        gate_sample_rows=50, ingest_gate_sample_rows=50)
     assert any("events__profile.occurred_at_max" in f for f in failures), failures
     assert any("fct_engagement_daily__profile.row_count" in f for f in failures)
 
