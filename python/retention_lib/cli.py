@@ -64,13 +64,23 @@ def report_freshness(env: dict, vars_arg: list[str]) -> list[str]:
     """`dbt source freshness` on the exports just loaded: one line naming
     each export older than its warn_after (how old its latest row is
     against now) or empty. Informative only: the ingest gate judges
-    freshness against as_of_date, which is what decides a publish."""
-    path = target_path() / "sources.json"
+    freshness against as_of_date, which is what decides a publish.
+    It runs beside the gates and the publish: dbt opens the working file
+    read-only (RETENTION_DUCKDB_ACCESS_MODE, profiles.yml) and writes its
+    artifacts to a target folder of its own (its own partial-parse state:
+    the access mode is part of the profile, so sharing the build's would
+    make either parse the whole project again); sources.json is then
+    copied into the build's target folder."""
+    own_target = target_path() / "freshness"
+    path = own_target / "sources.json"
     path.unlink(missing_ok=True)
-    result = run_dbt(["source", "freshness", *vars_arg], env, capture=True)
+    result = run_dbt(["source", "freshness", *vars_arg],
+                     {**env, "RETENTION_DUCKDB_ACCESS_MODE": "read_only",
+                      "DBT_TARGET_PATH": str(own_target)}, capture=True)
     if not path.exists():
         print(f"source freshness: not checked (dbt exit {result.returncode})")
         return []
+    shutil.copyfile(path, target_path() / "sources.json")
     results = json.loads(path.read_text())["results"]
     stale = [f"{r['unique_id'].split('.', 2)[-1]} "
              + ("has no row" if str(r.get("max_loaded_at")).startswith("0001")
@@ -442,6 +452,42 @@ def choose_data_test_rows(args: argparse.Namespace, warehouse: Path,
     return rows, why
 
 
+def gate_and_publish(warehouse: Path, dbt_vars: dict, stats: dict
+                     ) -> tuple[int, dict | None, list[tuple[str, str]]]:
+    """The gates, then the publish of a build that passed them: (exit
+    code, the build's manifest, the published relations)."""
+    try:
+        manifest = read_manifest(target_path() / "manifest.json")
+        relations = published_relations(manifest)
+        print("Running the Great Expectations ingest and publish gates ...",
+              flush=True)
+        started = time.monotonic()
+        from retention_lib.gates import gate  # noqa: PLC0415 (slow import)
+
+        passed = gate(warehouse, relations, manifest, dbt_vars)
+        print(f"gates took {time.monotonic() - started:.0f} s", flush=True)
+        if not passed:
+            return 1, manifest, relations
+        changed = run_record.changed_exports(dbt_vars, stats)
+        if changed:
+            print(f"raw export file(s) {', '.join(changed)} in "
+                  f"{dbt_vars['raw_dir']} changed during the run: the marts "
+                  "could mix two versions of the data; "
+                  f"{nothing_published(warehouse)} Run again once the "
+                  "export is complete.", file=sys.stderr)
+            return 1, manifest, relations
+        started = time.monotonic()
+        publish(warehouse / "work.duckdb", warehouse, relations,
+                published_docs(manifest))
+        print(f"publish took {time.monotonic() - started:.0f} s", flush=True)
+    except Exception as error:  # noqa: BLE001 (reported in one line)
+        print(f"gates or publish failed ({type(error).__name__}: "
+              f"{' '.join(str(error).split())}): {nothing_published(warehouse)}",
+              file=sys.stderr)
+        return 1, None, []
+    return 0, manifest, relations
+
+
 def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
                       dbt_vars: dict) -> int:
     # the raw folder reaches the load hook in the environment: dbt parses
@@ -487,37 +533,16 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         print(f"dbt build failed (exit {code}): {nothing_published(warehouse)}",
               file=sys.stderr)
         return code
-    if not args.no_freshness:
-        report_freshness(env, vars_arg)
-    try:
-        manifest = read_manifest(target_path() / "manifest.json")
-        relations = published_relations(manifest)
-        print("Running the Great Expectations ingest and publish gates ...",
-              flush=True)
-        started = time.monotonic()
-        from retention_lib.gates import gate  # noqa: PLC0415 (slow import)
-
-        passed = gate(warehouse, relations, manifest, dbt_vars)
-        print(f"gates took {time.monotonic() - started:.0f} s", flush=True)
-        if not passed:
-            return 1
-        changed = run_record.changed_exports(dbt_vars, stats)
-        if changed:
-            print(f"raw export file(s) {', '.join(changed)} in "
-                  f"{dbt_vars['raw_dir']} changed during the run: the marts "
-                  "could mix two versions of the data; "
-                  f"{nothing_published(warehouse)} Run again once the "
-                  "export is complete.", file=sys.stderr)
-            return 1
-        started = time.monotonic()
-        publish(warehouse / "work.duckdb", warehouse, relations,
-                published_docs(manifest))
-        print(f"publish took {time.monotonic() - started:.0f} s", flush=True)
-    except Exception as error:  # noqa: BLE001 (reported in one line)
-        print(f"gates or publish failed ({type(error).__name__}: "
-              f"{' '.join(str(error).split())}): {nothing_published(warehouse)}",
-              file=sys.stderr)
-        return 1
+    # the freshness report (dbt, its own process, opening the working file
+    # read-only) while the gates and the publish read it too
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        freshness = (None if args.no_freshness
+                     else pool.submit(report_freshness, env, vars_arg))
+        code, manifest, relations = gate_and_publish(warehouse, dbt_vars, stats)
+    if freshness is not None:
+        freshness.result()
+    if code != 0:
+        return code
     print(f"Published {len(relations)} marts to {warehouse / 'retention.duckdb'} "
           f"and {warehouse / 'marts'}/*.parquet")
     if not args.no_docs:
@@ -543,8 +568,8 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
 def lineage_docs(vars_arg: list[str], env: dict) -> int:
     """The single-file lineage docs (target/static_index.html) of the build
     just made: `dbt docs generate --static --no-compile` on the build's own
-    manifest, put back in place (the freshness report wrote a parsed one
-    over it), so that the docs show the SQL the build ran, and the catalog
+    manifest, put back in place (any dbt command run since may have written
+    a parsed one over it), so that the docs show the SQL the build ran, and the catalog
     of the working database. Compiling every node a second time cost 8 of
     the step's 11 s on any data set. The build does not compile analyses:
     their docs show their source (DECISIONS 115)."""
