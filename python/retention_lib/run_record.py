@@ -14,7 +14,10 @@ deleted release) builds as usual.
 The record also lets a run with new exports skip the dbt unit tests: they
 read their own fixtures, never an export, so when the code and settings
 (all but where the exports are) equal those of the last published run,
-whose unit tests passed, they would pass again (DECISIONS 117).
+whose unit tests passed, they would pass again (DECISIONS 117). In the
+same case the data tests of the incremental event models check only the
+rows the run wrote, with every row checked again on a schedule; the record
+keeps when that last happened (all_rows_checked_at; DECISIONS 125).
 
 One exception keeps a skip honest: a run that quarantined rows as
 future_timestamp (dated after the moment the run started) never lets the
