@@ -236,9 +236,11 @@ def test_sampled_tables_keep_exact_counts_and_freshness(gate_inputs, tmp_path):
     failures = gate_failures(
         gate_inputs, tmp_path / "broken",
         "update main.base_product__events set occurred_at = '2025-01-01'; "
-        "delete from main.fct_engagement_daily where date_day < '2025-10-01'",
+        "delete from main.fct_engagement_daily where date_day < '2025-10-01'; "
+        "update main.fct_engagement_daily set dau_mau_ratio = 1.5",
         gate_sample_rows=50, ingest_gate_sample_rows=50)
     assert any("events__profile.occurred_at_max" in f for f in failures), failures
+    assert any("fct_engagement_daily.dau_mau_ratio" in f for f in failures)
     assert any("fct_engagement_daily__profile.row_count" in f for f in failures)
 
 
@@ -250,6 +252,10 @@ BREAKAGES = [
      "where date_month = (select min(date_month) "
      "from main.fct_retention_kpis_monthly)",
      "publish gate: fct_retention_kpis_monthly.customer_churn_rate: "
+     "expect_column_values_to_be_between"),
+    # a mart of which the gate reads only the rate columns
+    ("update main.fct_engagement_daily set dau_mau_ratio = 1.5",
+     "publish gate: fct_engagement_daily.dau_mau_ratio: "
      "expect_column_values_to_be_between"),
     ("update main.fct_retention_kpis_monthly set nrr_monthly = 0.2 "
      "where is_complete_period",
