@@ -26,6 +26,23 @@ def raw(tmp_path):
     return folder
 
 
+def fake_pipeline(monkeypatch, cli, dbt, publish) -> None:
+    """The CLI's build-and-publish sequence with dbt (`dbt(args, env)`), the
+    gates (passing) and the publish (`publish(args)`) replaced."""
+    import sys  # noqa: PLC0415
+    import types  # noqa: PLC0415
+
+    monkeypatch.setattr(cli, "dbt", dbt)
+    monkeypatch.setattr(cli, "import_gates", lambda: None)
+    monkeypatch.setattr(cli, "keep_build_results", lambda: None)
+    monkeypatch.setattr(cli, "read_manifest", lambda path: {})
+    monkeypatch.setattr(cli, "published_relations", lambda manifest: [])
+    monkeypatch.setattr(cli, "published_docs", lambda manifest: {})
+    monkeypatch.setattr(cli, "publish", lambda *args: publish(args))
+    monkeypatch.setitem(sys.modules, "retention_lib.gates",
+                        types.SimpleNamespace(gate=lambda *args: True))
+
+
 def test_the_fingerprint_moves_with_every_input_and_only_with_inputs(raw):
     dbt_vars = {"raw_dir": str(raw), "as_of_date": "2025-12-31"}
     base = run_record.fingerprint(dbt_vars, ENV, {"docs": True})
@@ -187,8 +204,6 @@ def test_an_export_rewritten_during_the_run_publishes_nothing(
     stops the publish. The CLI's own sequence, with dbt, the gates and the
     publish replaced: the fake build rewrites one export."""
     import argparse  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-    import types  # noqa: PLC0415
 
     from retention_lib import cli  # noqa: PLC0415
 
@@ -204,15 +219,7 @@ def test_an_export_rewritten_during_the_run_publishes_nothing(
             os.replace(replacement, events)
         return 0
 
-    monkeypatch.setattr(cli, "dbt", build)
-    monkeypatch.setattr(cli, "import_gates", lambda: None)
-    monkeypatch.setattr(cli, "keep_build_results", lambda: None)
-    monkeypatch.setattr(cli, "read_manifest", lambda path: {})
-    monkeypatch.setattr(cli, "published_relations", lambda manifest: [])
-    monkeypatch.setattr(cli, "published_docs", lambda manifest: {})
-    monkeypatch.setattr(cli, "publish", lambda *args: published.append(args))
-    monkeypatch.setitem(sys.modules, "retention_lib.gates",
-                        types.SimpleNamespace(gate=lambda *args: True))
+    fake_pipeline(monkeypatch, cli, build, published.append)
     args = argparse.Namespace(full_refresh=True, no_docs=True, no_freshness=True)
     warehouse = tmp_path / "warehouse"
     warehouse.mkdir()
@@ -237,8 +244,6 @@ def test_the_cli_hands_dbt_the_rows_its_data_tests_check(
     the first run checks every row; a run on a new export of the same code
     only the new rows (and says so); FULL_CHECK=1 every row again."""
     import argparse  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-    import types  # noqa: PLC0415
 
     from retention_lib import cli  # noqa: PLC0415
 
@@ -249,16 +254,8 @@ def test_the_cli_hands_dbt_the_rows_its_data_tests_check(
             builds.append(env.get("RETENTION_DATA_TESTS"))
         return 0
 
-    monkeypatch.setattr(cli, "dbt", build)
-    monkeypatch.setattr(cli, "import_gates", lambda: None)
-    monkeypatch.setattr(cli, "keep_build_results", lambda: None)
-    monkeypatch.setattr(cli, "read_manifest", lambda path: {})
-    monkeypatch.setattr(cli, "published_relations", lambda manifest: [])
-    monkeypatch.setattr(cli, "published_docs", lambda manifest: {})
-    monkeypatch.setattr(cli, "publish", lambda *args: None)
+    fake_pipeline(monkeypatch, cli, build, lambda args: None)
     monkeypatch.setattr(cli, "future_quarantined", lambda *args: 0)
-    monkeypatch.setitem(sys.modules, "retention_lib.gates",
-                        types.SimpleNamespace(gate=lambda *args: True))
     warehouse = published_warehouse(tmp_path / "warehouse")
 
     def run(day: int, full_check: bool = False) -> str:
