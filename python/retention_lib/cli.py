@@ -422,6 +422,37 @@ def keep_build_results(append: bool = False) -> None:
         shutil.copyfile(results, kept)
 
 
+def failing_batched_tests(work_db: Path, target: Path,
+                          results: str = "run_results_build.json",
+                          manifest: str = "manifest_build.json"
+                          ) -> list[tuple[str, str, int]]:
+    """(batch, test, failing rows) for each failing test inside a failed
+    batched_data_tests test of the dbt run whose results and manifest are
+    in `target` (dbt reports only how many of a batch's tests failed): the
+    batch's query is run again on the working database, read-only."""
+    results_path, manifest_path = target / results, target / manifest
+    if not (results_path.is_file() and manifest_path.is_file()
+            and work_db.is_file()):
+        return []
+    nodes = json.loads(manifest_path.read_text())["nodes"]
+    failed = [nodes[result["unique_id"]] for result
+              in json.loads(results_path.read_text())["results"]
+              if result["status"] == "fail" and result["unique_id"] in nodes
+              and (nodes[result["unique_id"]].get("test_metadata") or {})
+              .get("name") == "batched_data_tests"]
+    if not failed:
+        return []
+    try:
+        con = duckdb.connect(str(work_db), read_only=True)
+    except duckdb.Error:
+        return []  # dbt's own report of the failure still stands
+    try:
+        return [(node["name"], test, rows) for node in failed
+                for test, rows in con.execute(node["compiled_code"]).fetchall()]
+    finally:
+        con.close()
+
+
 def import_gates() -> None:
     """Import retention_lib.gates and Great Expectations (run in a thread
     during the build); an import error is left for the gates step to
@@ -527,9 +558,15 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
     # the gates' import (Great Expectations, about 4 s) while dbt builds in
     # its own process; the import below waits for it to finish
     threading.Thread(target=import_gates, daemon=True).start()
-    code = dbt(["build", *vars_arg, *refresh, *units], env)
+    # the row and key tests of each model in one query (DECISIONS 129)
+    code = dbt(["build", "--selector", "make_run", *vars_arg, *refresh, *units],
+               env)
     keep_build_results()
     if code != 0:
+        for batch, test, rows in failing_batched_tests(
+                warehouse / "work.duckdb", target_path()):
+            print(f"{batch}: test {test} failed ({rows} failing rows; "
+                  f"`dbt test -s {test}` lists them)", file=sys.stderr)
         print(f"dbt build failed (exit {code}): {nothing_published(warehouse)}",
               file=sys.stderr)
         return code

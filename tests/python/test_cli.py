@@ -220,11 +220,11 @@ def test_full_refresh_switch(monkeypatch, tmp_path):
     for name in ("RAW_DIR", "AS_OF", "VARS"):
         monkeypatch.delenv(name, raising=False)
     assert cli.main(["run", "--no-docs"]) == 1
-    assert calls == [["build", "--full-refresh"]]
+    assert calls == [["build", "--selector", "make_run", "--full-refresh"]]
     monkeypatch.setenv("FULL_REFRESH", "")
     calls.clear()
     cli.main(["run", "--no-docs"])
-    assert calls == [["build"]]
+    assert calls == [["build", "--selector", "make_run"]]
 
 
 def test_a_new_export_folder_leaves_the_parsed_vars_unchanged(monkeypatch, tmp_path):
@@ -246,7 +246,8 @@ def test_a_new_export_folder_leaves_the_parsed_vars_unchanged(monkeypatch, tmp_p
         monkeypatch.setenv("RAW_DIR", str(day))
         assert cli.main(["run", "--no-docs"]) == 1
     (first, first_dir), (second, second_dir) = calls
-    assert first == second == ["build", "--vars", '{"raw_dir": "$RETENTION_RAW_DIR"}']
+    assert first == second == ["build", "--selector", "make_run", "--vars",
+                               '{"raw_dir": "$RETENTION_RAW_DIR"}']
     assert [first_dir, second_dir] == [str(day.resolve()) for day in days]
     hook = (PROJECT_DIR / "macros" / "load_raw_exports.sql").read_text()
     assert "env_var('RETENTION_RAW_DIR')" in hook
