@@ -20,9 +20,10 @@
 {%- set failing = [] -%}
 {%- if execute -%}
     {%- set tested = retention.current_node().attached_node -%}
+    {#- the attachment first: it is cheap, the macro call is not -#}
     {%- for node in graph.nodes.values()
-        if retention.batched_data_test(node)
-        and node.attached_node == tested -%}
+        if node.attached_node == tested
+        and retention.batched_data_test(node) -%}
         {%- set test_sql = retention.batched_test_sql(node, model) -%}
         {%- do failing.append(
             "select '" ~ node.name ~ "' as failing_test, count(*) as failing_rows"
