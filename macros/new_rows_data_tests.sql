@@ -32,8 +32,13 @@
     {%- if where -%}
         {%- do conditions.append('(' ~ where ~ ')') -%}
     {%- endif -%}
-    {%- set column = retention.new_rows_column(relation) -%}
-    {%- if column and env_var('RETENTION_DATA_TESTS', 'all_rows') == 'new_rows' -%}
+    {#- the mode first (the model's lookup goes through dbt's graph), read
+        only when executing: read while parsing, the variable would make
+        a change of its value parse the tests again -#}
+    {%- set column = retention.new_rows_column(relation)
+        if execute and env_var('RETENTION_DATA_TESTS', 'all_rows') == 'new_rows'
+        else none -%}
+    {%- if column -%}
         {%- do conditions.append(column ~ ' = (select max(' ~ column
             ~ ') from ' ~ relation ~ ')') -%}
     {%- endif -%}
