@@ -44,8 +44,11 @@ def test_the_lineage_graph_renders_with_models_and_exposures():
     text = DOCS.read_text()
     assert len(text) > 1_000_000 and "manifest" in text  # one self-contained file
     # the docs carry the SQL the build compiled (the CLI reuses the build's
-    # manifest, DECISIONS 115): every model, test and snapshot compiled
-    assert text.count('"compiled": true') > 800
+    # manifest, DECISIONS 115): every node the build ran, the models,
+    # snapshots, the tests that run alone and each model's batch of row and
+    # key tests (DECISIONS 129), whose SQL names every test in it
+    assert text.count('"compiled": true') > 250
+    assert text.count("as failing_test, count(*) as failing_rows") > 600
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / "lineage.png"
     shot.unlink(missing_ok=True)
