@@ -16,12 +16,17 @@
     test, are what the lineage docs and dbt's output show. The singular
     test project/batched_data_tests__cover_every_generic_test fails when a
     test of these kinds is neither batched nor tagged `unbatched`, so
-    nothing the selector leaves out goes unchecked. -#}
+    nothing the selector leaves out goes unchecked. Installed as a package
+    in another project (whose builds run the individual tests), a batch
+    checks nothing. -#}
 {% test batched_data_tests(model) %}
 
 {%- set failing = [] -%}
-{%- if execute -%}
-    {%- set tested = retention.current_node().attached_node -%}
+{%- set batch = retention.current_node() -%}
+{#- installed as a package in another project, whose builds run the
+    individual tests (no selector of ours), a batch checks nothing -#}
+{%- if execute and batch.package_name == project_name -%}
+    {%- set tested = batch.attached_node -%}
     {#- the attachment first: it is cheap, the macro call is not -#}
     {%- for node in graph.nodes.values()
         if node.attached_node == tested
@@ -132,6 +137,9 @@ where 1 = 0
 {% macro batched_data_tests_uncovered() -%}
     {%- set rows = [] -%}
     {%- if execute -%}
+        {#- this project's tests only (installed as a package, not the
+            other project's) -#}
+        {%- set package = retention.current_node().package_name -%}
         {%- set batched_nodes = [] -%}
         {%- for node in graph.nodes.values()
             if node.resource_type == 'test' and node.test_metadata
@@ -140,6 +148,7 @@ where 1 = 0
         {%- endfor -%}
         {%- for node in graph.nodes.values()
             if node.resource_type == 'test' and node.test_metadata
+            and node.package_name == package
             and node.test_metadata.name in retention.batched_data_test_names()
             and 'unbatched' not in node.tags -%}
             {%- if not retention.batched_data_test(node) -%}

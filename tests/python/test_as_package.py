@@ -65,6 +65,17 @@ consumer:
     assert "validates_on_the_sample" not in tests
     assert "every_movement_on_sample" not in tests
     assert "unique_fct_receivables_monthly_date_month" in tests
+    # the package's batches of row and key tests (DECISIONS 129) check
+    # nothing here: a build of this project runs the individual tests
+    compiled = dbt("compile", "-q", "-s",
+                   "test_name:batched_data_tests,fct_receivables_monthly",
+                   "batched_data_tests__cover_every_generic_test")
+    assert compiled.returncode == 0, compiled.stdout[-2000:]
+    batch, guard = (next((consumer / "target" / "compiled").rglob(name)).read_text()
+                    for name in ("batched_data_tests_fct_receivables_monthly_.sql",
+                                 "batched_data_tests__cover_every_generic_test.sql"))
+    assert "where 1 = 0" in batch and "failing_rows from" not in batch
+    assert "where 1 = 0" in guard
     # models, seeds and snapshots (the data tests ran in this project)
     built = dbt("build", "--exclude", "resource_type:unit_test",
                 "resource_type:test")
