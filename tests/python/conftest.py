@@ -80,12 +80,18 @@ def parse_manifest(target: str, folder: Path, *extra: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def ci_manifest(tmp_path_factory) -> dict:
-    """The project's manifest on the ci target (as `make conventions`
-    parses it), parsed once per session."""
-    folder = once_per_session(tmp_path_factory, "ci_manifest",
-                              lambda out: parse_manifest("ci", out))
-    return runner.read_manifest(folder / "manifest.json")
+def ci_parse(tmp_path_factory) -> Path:
+    """The folder of one `dbt parse` of the project on the ci target (as
+    `make conventions` parses it), once per session: its manifest and
+    partial-parse state (read-only: copy it to run dbt on it)."""
+    return once_per_session(tmp_path_factory, "ci_manifest",
+                            lambda out: parse_manifest("ci", out))
+
+
+@pytest.fixture(scope="session")
+def ci_manifest(ci_parse) -> dict:
+    """The project's manifest on the ci target (ci_parse)."""
+    return runner.read_manifest(ci_parse / "manifest.json")
 
 
 def copy_of_clean_build(clean_build, destination: Path, *,

@@ -34,6 +34,37 @@ def test_the_selector_leaves_out_the_kinds_the_batches_run():
     assert {entry["value"] for entry in kinds["union"]} == in_macro == KINDS
 
 
+def test_the_selectors_leave_out_only_what_the_other_runs(ci_parse, ci_manifest,
+                                                         tmp_path):
+    """Plain dbt (the default selector) selects every node, sources
+    included (`dbt source freshness` reads them), but the batches; make_run
+    every node but the individual tests the batches run."""
+    shutil.copytree(ci_parse, tmp_path / "target")  # its parse, reused
+    env = runner.dbt_env(tmp_path, DBT_TARGET="ci", DBT_TARGET_PATH=tmp_path / "target")
+
+    def listed(*selection: str) -> set[str]:
+        result = runner.run_dbt(["ls", "-q", "--output", "json", "--output-keys",
+                                 "unique_id", *selection], env, capture=True,
+                                timeout=600)
+        assert result.returncode == 0, result.stdout[-2000:]
+        return {json.loads(line)["unique_id"] for line in result.stdout.splitlines()
+                if line.startswith("{")}
+
+    everything = listed("-s", "fqn:*", "source:*")
+    nodes = ci_manifest["nodes"]
+
+    def kind(unique_id: str) -> str | None:
+        return (nodes.get(unique_id, {}).get("test_metadata") or {}).get("name")
+
+    batches = {u for u in everything if kind(u) == "batched_data_tests"}
+    batched = {u for u in everything if kind(u) in KINDS
+               and "unbatched" not in nodes[u]["tags"]}
+    assert len(batches) > 100 and len(batched) > 600
+    assert any(u.startswith("source.") for u in everything)
+    assert listed() == everything - batches
+    assert listed("--selector", "make_run") == everything - batched
+
+
 def test_every_test_of_those_kinds_is_batched_or_runs_alone(ci_manifest):
     """The manifest view of the singular test's rule: each test of the
     batched kinds is tagged unbatched or attached to a node that has a
