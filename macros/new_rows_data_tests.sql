@@ -32,10 +32,9 @@
     {%- if where -%}
         {%- do conditions.append('(' ~ where ~ ')') -%}
     {%- endif -%}
-    {#- the mode first (the model's lookup goes through dbt's graph), read
-        only when executing: read while parsing, the variable would make
-        a change of its value parse the tests again -#}
-    {%- set column = retention.new_rows_column(relation)
+    {#- the mode, read only when executing: read while parsing, the
+        variable would make a change of its value parse the tests again -#}
+    {%- set column = retention.new_rows_column()
         if execute and env_var('RETENTION_DATA_TESTS', 'all_rows') == 'new_rows'
         else none -%}
     {%- if column -%}
@@ -51,17 +50,13 @@
     {{ return(relation) }}
 {%- endmacro %}
 
-{#- The new_rows_column of the model behind `relation` (config.meta), or
-    none. -#}
-{% macro new_rows_column(relation) -%}
-    {%- if not execute or relation.identifier is not defined -%}
+{#- The new_rows_column (config.meta) of the model the test being compiled
+    is attached to, or none. -#}
+{% macro new_rows_column() -%}
+    {%- set attached = retention.current_node().get('attached_node') -%}
+    {%- set node = graph.nodes.get(attached) if attached else none -%}
+    {%- if node is none or node.resource_type != 'model' -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'model'
-        and (node.alias or node.name) == relation.identifier
-        and node.schema == relation.schema -%}
-        {{ return((node.config.meta or {}).get('new_rows_column')) }}
-    {%- endfor -%}
-    {{ return(none) }}
+    {{ return((node.config.meta or {}).get('new_rows_column')) }}
 {%- endmacro %}
