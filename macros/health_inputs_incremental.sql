@@ -1,32 +1,14 @@
-{#- Incremental int_health_inputs_aggregated_to_customer_week (DuckDB).
+{#- Incremental int_health_inputs_aggregated_to_customer_week (DuckDB),
+    by the state of its inputs (macros/inputs_state.sql).
 
     A weekly snapshot reads only data dated before its end (snapshot_date +
-    1 day). So a snapshot whose end is on or before a day C (the cutoff)
-    can change only if the inputs, as they look before C, change: a row
-    dated on or after C cannot reach it, and a timestamp on or after C (a
-    ticket resolved, an invoice paid or falling due, a contract ending or
+    1 day). So a snapshot whose end is on or before a day C (the cutoff,
+    latest snapshot_date - var health_inputs_lookback_days) can change
+    only if the inputs, as they look before C, change: a row dated on or
+    after C cannot reach it, and a timestamp on or after C (a ticket
+    resolved, an invoice paid or falling due, a contract ending or
     cancelled later) reads the same for it whatever its value ("later").
-
-    After every build a post-hook records, in a one-row table beside the
-    model (<model>__inputs_state), the cutoff C = latest snapshot_date -
-    var health_inputs_lookback_days, a checksum of the inputs clipped at C
-    (health_inputs_checksum) and a fingerprint of the model's code and the
-    vars it reads. The next incremental run's pre-hook recomputes the
-    inputs' checksum at the recorded C: equal (and the same fingerprint),
-    every snapshot before C is kept and only those from C on are deleted;
-    different (an old row corrected, quarantined, removed or arriving late
-    by more than the lookback), every snapshot is deleted. The model then
-    computes the snapshot dates the table no longer holds. So an
-    incremental build equals a full rebuild (tested); the lookback only
-    decides how late data may arrive and still cost one window, not a full
-    recomputation. -#}
-
-{#- The state table of the model being built. -#}
-{% macro health_inputs_state_relation() -%}
-    {{ return(api.Relation.create(
-        database=this.database, schema=this.schema,
-        identifier=this.identifier ~ '__inputs_state')) }}
-{%- endmacro %}
+    health_inputs_checksum is the checksum of those inputs. -#}
 
 {#- What, besides the data, decides every snapshot: the model's code and
     the vars it reads. -#}
@@ -118,43 +100,18 @@
 {%- endmacro %}
 
 {#- Pre-hook: deletes the snapshots an incremental run must recompute (see
-    the header), and those after as_of_date. Nothing on a full refresh or
-    other engines (the model is a table there). -#}
+    macros/inputs_state.sql). -#}
 {% macro delete_stale_health_snapshots() -%}
-    {%- if not execute or not is_incremental() -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set state = retention.health_inputs_state_relation() -%}
-    {%- if load_relation(state) is none %}
-    delete from {{ this }}
-    {%- else %}
-    delete from {{ this }}
-    where
-        snapshot_date >= (select cutoff_date from {{ state }})
-        or snapshot_date > (select max(date_day) from {{ ref('util_days') }})
-        or not exists (
-            select 1
-            from {{ state }}
-            where
-                fingerprint = '{{ retention.health_inputs_fingerprint() }}'
-                and checksum = ({{ retention.health_inputs_checksum(
-                    '(select cutoff_date from ' ~ state ~ ')') }})
-        )
-    {%- endif %}
+    {{ retention.delete_rows_with_changed_inputs(
+        'snapshot_date', retention.health_inputs_checksum,
+        retention.health_inputs_fingerprint()) }}
 {%- endmacro %}
 
 {#- Post-hook: records the cutoff, the inputs' checksum at it and the
-    fingerprint for the next run (see the header). -#}
+    fingerprint for the next run. -#}
 {% macro record_health_inputs_state() -%}
-    {%- if not execute or target.type != 'duckdb' -%}
-        {{ return('') }}
-    {%- endif -%}
-    {%- set cutoff = '(select ' ~ dbt.dateadd(
-        'day', -var('health_inputs_lookback_days'), 'max(snapshot_date)')
-        ~ ' from ' ~ this ~ ')' -%}
-    create or replace table {{ retention.health_inputs_state_relation() }} as
-    select
-        cast({{ cutoff }} as date) as cutoff_date,
-        ({{ retention.health_inputs_checksum(cutoff) }}) as checksum,
-        '{{ retention.health_inputs_fingerprint() }}' as fingerprint
+    {{ retention.record_inputs_state(
+        'snapshot_date', var('health_inputs_lookback_days'),
+        retention.health_inputs_checksum,
+        retention.health_inputs_fingerprint()) }}
 {%- endmacro %}

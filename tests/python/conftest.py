@@ -247,19 +247,25 @@ def health_reference_differences(work_db) -> dict[str, int]:
                                                    reference_backtest)}
 
 
-def mark_oldest_snapshot(warehouse, user_count: int) -> int:
-    """Set user_count on one row of the oldest weekly health snapshot;
-    return the value it had."""
-    table = "int_health_inputs_aggregated_to_customer_week"
-    row = (f"(snapshot_date, customer_id) = (select (snapshot_date, "
-           f"customer_id) from {table} "
-           f"order by snapshot_date, customer_id limit 1)")
+def mark_oldest_row(warehouse, table: str, column: str, value,
+                    key: str) -> object:
+    """Set `column` to `value` on the first row of `table` in the order of
+    `key` (its key columns, comma-separated); return the value it had.
+    A mark that survives an incremental run shows the row was kept."""
+    row = f"({key}) = (select ({key}) from {table} order by {key} limit 1)"
     con = duckdb.connect(str(warehouse / "work.duckdb"))
     try:
-        (was,) = con.execute(f"select user_count from {table} where {row}"
+        (was,) = con.execute(f"select {column} from {table} where {row}"
                              ).fetchone()
-        con.execute(f"update {table} set user_count = ? where {row}",
-                    [user_count])
+        con.execute(f"update {table} set {column} = ? where {row}", [value])
         return was
     finally:
         con.close()
+
+
+def mark_oldest_snapshot(warehouse, user_count: int) -> int:
+    """Set user_count on one row of the oldest weekly health snapshot;
+    return the value it had."""
+    return mark_oldest_row(
+        warehouse, "int_health_inputs_aggregated_to_customer_week",
+        "user_count", user_count, "snapshot_date, customer_id")

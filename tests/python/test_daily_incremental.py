@@ -8,7 +8,8 @@ what happened to older rows since (invoices paid, tickets resolved,
 cancellations) is undone. Today's export is the set itself, which
 clean_build built in full. Every table the incremental run leaves in the
 work database (every model, the incremental ones included: validated
-events, user-days, weekly health inputs and its state) must hold exactly
+events, user-days, weekly health inputs, daily engagement and their
+states) must hold exactly
 the rows of clean_build's, but for built_at, the start of the run that
 wrote each row."""
 
@@ -19,7 +20,7 @@ import json
 
 import pytest
 
-from conftest import AS_OF, mark_oldest_snapshot, marts_fingerprint
+from conftest import AS_OF, mark_oldest_row, mark_oldest_snapshot, marts_fingerprint
 from retention_lib import runner
 from retention_lib.generator.observe import export_before, latest_event_day
 
@@ -29,6 +30,7 @@ INCREMENTAL = {
     "int_events_aggregated_to_user_day": "loaded_days",
     "int_health_inputs_aggregated_to_customer_week":
         "where snapshot_date not in (select snapshot_date",
+    "fct_engagement_daily": "recompute_from.first_new_day",
 }
 
 
@@ -43,6 +45,7 @@ def test_next_day_incremental_run_equals_full_build(small_csv_set, clean_build,
     warehouse.mkdir()
     env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev")
     health = "int_health_inputs_aggregated_to_customer_week"
+    engagement = "fct_engagement_daily"
 
     def build(raw_dir, as_of, *selection) -> None:
         dbt_vars = {"raw_dir": str(raw_dir), "as_of_date": str(as_of)}
@@ -53,13 +56,17 @@ def test_next_day_incremental_run_equals_full_build(small_csv_set, clean_build,
         assert result.returncode == 0, result.stdout[-4000:]
 
     build(yesterday, new_day - dt.timedelta(days=1))
-    # an old snapshot nothing touched is kept, not computed again: a mark
-    # put on it survives today's run; it is then taken off and what reads
-    # it built again
+    # an old snapshot and an old engagement day nothing touched are kept,
+    # not computed again: a mark put on each survives today's run; the
+    # marks are then taken off and what reads them built again
     original = mark_oldest_snapshot(warehouse, -1)
+    first_day = mark_oldest_row(warehouse, engagement, "dau", -1, "date_day")
     build(small_csv_set, AS_OF)
     assert mark_oldest_snapshot(warehouse, original) == -1
-    build(small_csv_set, AS_OF, "-s", f"{health}+", "--exclude", health)
+    assert mark_oldest_row(warehouse, engagement, "dau", first_day,
+                           "date_day") == -1
+    build(small_csv_set, AS_OF, "-s", f"{health}+", f"{engagement}+",
+          "--exclude", health, engagement)
     for model, branch in INCREMENTAL.items():
         compiled = next((target / "compiled").rglob(f"{model}.sql")).read_text()
         assert branch in compiled, model  # the incremental branch ran

@@ -10,6 +10,20 @@
    and ends on a day more than the window before the next one: one sort
    per entity finds both, for both windows. #}
 
+{#- Incremental on DuckDB (macros/engagement_incremental.sql): a run keeps
+    the days before the cutoff it recorded last time (latest day - var
+    engagement_lookback_days) when a checksum of the user-days before it
+    is unchanged, and computes the days the table no longer holds from
+    the user-days of the longest window before them on; equal to a full
+    rebuild (tested). A table on the other engines. -#}
+{{ config(
+    materialized=('incremental' if target.type == 'duckdb' else 'table'),
+    incremental_strategy=('append' if target.type == 'duckdb' else none),
+    on_schema_change='append_new_columns',
+    pre_hook="{{ retention.delete_stale_engagement_days() }}",
+    post_hook="{{ retention.record_engagement_inputs_state() }}"
+) }}
+
 {% set entities = [('user', 'user_id'), ('account', 'customer_id')] %}
 {% set windows = [7, 28] %}
 
@@ -33,6 +47,20 @@ as_of as (
 
 ),
 
+{% if is_incremental() %}
+-- the first day the table no longer holds (NULL: it holds none)
+recompute_from as (
+
+    select
+        cast({{ dbt.dateadd('day', 1, 'max(date_day)') }} as date)
+            as first_new_day
+
+    from {{ this }}
+
+),
+
+{% endif %}
+
 active_user_days as (
 
     select
@@ -44,6 +72,16 @@ active_user_days as (
 
     inner join as_of
         on user_days.activity_date <= as_of.as_of_date
+    {%- if is_incremental() %}
+
+    {#- the days to compute read the longest window before them #}
+    cross join recompute_from
+
+    where
+        recompute_from.first_new_day is null
+        or user_days.activity_date >= cast({{ dbt.dateadd(
+            'day', -(windows | max), 'recompute_from.first_new_day') }} as date)
+    {%- endif %}
 
 ),
 
@@ -145,9 +183,24 @@ daily_deltas_{{ entity }}_{{ window }} as (
 
 {% endfor %}
 {% endfor %}
+{#- incrementally: the running sums start at the first activity read,
+    and the spine reaches back to the first day to compute even when no
+    activity is read #}
 first_day as (
 
-    select min(activity_date) as first_activity_date from active_user_days
+    select min(activity_date) as first_activity_date
+
+    from (
+
+        select activity_date from active_user_days
+        {%- if is_incremental() %}
+
+        union all
+
+        select first_new_day from recompute_from
+        {%- endif %}
+
+    ) as start_days
 
 ),
 
@@ -238,6 +291,14 @@ final as (
             as dau_mau_ratio
 
     from running
+    {%- if is_incremental() %}
+
+    cross join recompute_from
+
+    where
+        recompute_from.first_new_day is null
+        or running.date_day >= recompute_from.first_new_day
+    {%- endif %}
 
 )
 

@@ -1,0 +1,72 @@
+{#- Incremental DuckDB models whose rows are each a function of a date
+    (a day, a weekly snapshot) and of inputs dated before some day after
+    it: int_health_inputs_aggregated_to_customer_week and
+    fct_engagement_daily.
+
+    After every build a post-hook (record_inputs_state) records, in a
+    one-row table beside the model (<model>__inputs_state), a cutoff C =
+    the model's latest date - a lookback var, a checksum of the inputs
+    that the rows dated before C read (the model's own checksum macro,
+    taking C) and a fingerprint of the model's code and the vars it reads.
+    The next incremental run's pre-hook (delete_rows_with_changed_inputs)
+    recomputes that checksum at the recorded C: equal (and the same
+    fingerprint), every row dated before C is kept and only those from C
+    on are deleted; different (an old input corrected, quarantined,
+    removed or arriving late by more than the lookback), every row is
+    deleted. Rows after the date spine's last day (as_of_date moved back)
+    go too. The model then computes the dates the table no longer holds.
+    So an incremental build equals a full rebuild (tested); the lookback
+    only decides how late data may arrive and still cost one window, not
+    a full recomputation. -#}
+
+{#- The state table of the model being built. -#}
+{% macro inputs_state_relation() -%}
+    {{ return(api.Relation.create(
+        database=this.database, schema=this.schema,
+        identifier=this.identifier ~ '__inputs_state')) }}
+{%- endmacro %}
+
+{#- Pre-hook (see the header): `checksum` is a macro taking a SQL date
+    expression and returning a select of one text value. Nothing on a
+    full refresh or other engines (the models are tables there). -#}
+{% macro delete_rows_with_changed_inputs(date_column, checksum,
+                                         fingerprint) -%}
+    {%- if not execute or not is_incremental() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set state = retention.inputs_state_relation() -%}
+    {%- if load_relation(state) is none %}
+    delete from {{ this }}
+    {%- else %}
+    delete from {{ this }}
+    where
+        {{ date_column }} >= (select cutoff_date from {{ state }})
+        or {{ date_column }} > (select max(date_day) from {{ ref('util_days') }})
+        or not exists (
+            select 1
+            from {{ state }}
+            where
+                fingerprint = '{{ fingerprint }}'
+                and checksum = ({{ checksum(
+                    '(select cutoff_date from ' ~ state ~ ')') }})
+        )
+    {%- endif %}
+{%- endmacro %}
+
+{#- Post-hook (see the header): the cutoff (the latest `date_column` -
+    `lookback_days`), the inputs' checksum at it and the fingerprint, for
+    the next run. -#}
+{% macro record_inputs_state(date_column, lookback_days, checksum,
+                             fingerprint) -%}
+    {%- if not execute or target.type != 'duckdb' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set cutoff = '(select ' ~ dbt.dateadd(
+        'day', -lookback_days, 'max(' ~ date_column ~ ')')
+        ~ ' from ' ~ this ~ ')' -%}
+    create or replace table {{ retention.inputs_state_relation() }} as
+    select
+        cast({{ cutoff }} as date) as cutoff_date,
+        ({{ checksum(cutoff) }}) as checksum,
+        '{{ fingerprint }}' as fingerprint
+{%- endmacro %}
