@@ -24,6 +24,6 @@
     code's fingerprint for the next run. -#}
 {% macro record_engagement_inputs_state() -%}
     {{ retention.record_inputs_state(
-        'date_day', var('engagement_lookback_days'),
+        retention.latest_date_minus('date_day', var('engagement_lookback_days')),
         retention.engagement_inputs_checksum, local_md5(model.raw_code)) }}
 {%- endmacro %}

@@ -111,7 +111,8 @@
     fingerprint for the next run. -#}
 {% macro record_health_inputs_state() -%}
     {{ retention.record_inputs_state(
-        'snapshot_date', var('health_inputs_lookback_days'),
+        retention.latest_date_minus(
+            'snapshot_date', var('health_inputs_lookback_days')),
         retention.health_inputs_checksum,
         retention.health_inputs_fingerprint()) }}
 {%- endmacro %}

@@ -1,11 +1,12 @@
 {#- Incremental DuckDB models whose rows are each a function of a date
-    (a day, a weekly snapshot) and of inputs dated before some day after
-    it: int_health_inputs_aggregated_to_customer_week and
-    fct_engagement_daily.
+    (a day, a weekly snapshot, a month) and of inputs dated before some
+    day after it: int_health_inputs_aggregated_to_customer_week,
+    fct_engagement_daily and int_feature_usage_aggregated_to_account_month.
 
     After every build a post-hook (record_inputs_state) records, in a
-    one-row table beside the model (<model>__inputs_state), a cutoff C =
-    the model's latest date - a lookback var, a checksum of the inputs
+    one-row table beside the model (<model>__inputs_state), a cutoff C
+    (the model's latest date - a lookback var; for months, the start of
+    the month that holds that day), a checksum of the inputs
     that the rows dated before C read (the model's own checksum macro,
     taking C) and a fingerprint of the model's code and the vars it reads.
     The next incremental run's pre-hook (delete_rows_with_changed_inputs)
@@ -53,20 +54,24 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- Post-hook (see the header): the cutoff (the latest `date_column` -
-    `lookback_days`), the inputs' checksum at it and the fingerprint, for
-    the next run. -#}
-{% macro record_inputs_state(date_column, lookback_days, checksum,
-                             fingerprint) -%}
+{#- Post-hook (see the header): the cutoff (`cutoff`, a SQL date
+    expression: the model's latest date - a lookback, or a period start
+    before it), the inputs' checksum at it and the fingerprint, for the
+    next run. -#}
+{% macro record_inputs_state(cutoff, checksum, fingerprint) -%}
     {%- if not execute or target.type != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set cutoff = '(select ' ~ dbt.dateadd(
-        'day', -lookback_days, 'max(' ~ date_column ~ ')')
-        ~ ' from ' ~ this ~ ')' -%}
     create or replace table {{ retention.inputs_state_relation() }} as
     select
         cast({{ cutoff }} as date) as cutoff_date,
         ({{ checksum(cutoff) }}) as checksum,
         '{{ fingerprint }}' as fingerprint
+{%- endmacro %}
+
+{#- The cutoff of a model whose rows are dated by `date_column`: its
+    latest date - `lookback_days`, as a SQL date expression. -#}
+{% macro latest_date_minus(date_column, lookback_days) -%}
+    (select {{ dbt.dateadd('day', -lookback_days, 'max(' ~ date_column ~ ')') }}
+    from {{ this }})
 {%- endmacro %}

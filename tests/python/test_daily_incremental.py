@@ -8,8 +8,8 @@ what happened to older rows since (invoices paid, tickets resolved,
 cancellations) is undone. Today's export is the set itself, which
 clean_build built in full. Every table the incremental run leaves in the
 work database (every model, the incremental ones included: validated
-events, user-days, weekly health inputs, daily engagement and their
-states) must hold exactly
+events, user-days, weekly health inputs, daily engagement, monthly
+feature usage and their states) must hold exactly
 the rows of clean_build's, but for built_at, the start of the run that
 wrote each row."""
 
@@ -31,6 +31,8 @@ INCREMENTAL = {
     "int_health_inputs_aggregated_to_customer_week":
         "where snapshot_date not in (select snapshot_date",
     "fct_engagement_daily": "recompute_from.first_new_day",
+    "int_feature_usage_aggregated_to_account_month":
+        "kept_months.last_kept_month",
 }
 
 
@@ -46,6 +48,8 @@ def test_next_day_incremental_run_equals_full_build(small_csv_set, clean_build,
     env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev")
     health = "int_health_inputs_aggregated_to_customer_week"
     engagement = "fct_engagement_daily"
+    usage = "int_feature_usage_aggregated_to_account_month"
+    usage_key = "date_month, customer_id, feature_name"
 
     def build(raw_dir, as_of, *selection) -> None:
         dbt_vars = {"raw_dir": str(raw_dir), "as_of_date": str(as_of)}
@@ -56,17 +60,22 @@ def test_next_day_incremental_run_equals_full_build(small_csv_set, clean_build,
         assert result.returncode == 0, result.stdout[-4000:]
 
     build(yesterday, new_day - dt.timedelta(days=1))
-    # an old snapshot and an old engagement day nothing touched are kept,
-    # not computed again: a mark put on each survives today's run; the
-    # marks are then taken off and what reads them built again
+    # an old snapshot, engagement day and feature-usage month nothing
+    # touched are kept, not computed again: a mark put on each survives
+    # today's run; the marks are then taken off and what reads them built
+    # again
     original = mark_oldest_snapshot(warehouse, -1)
     first_day = mark_oldest_row(warehouse, engagement, "dau", -1, "date_day")
+    first_month = mark_oldest_row(warehouse, usage, "feature_users", -1,
+                                  usage_key)
     build(small_csv_set, AS_OF)
     assert mark_oldest_snapshot(warehouse, original) == -1
     assert mark_oldest_row(warehouse, engagement, "dau", first_day,
                            "date_day") == -1
+    assert mark_oldest_row(warehouse, usage, "feature_users", first_month,
+                           usage_key) == -1
     build(small_csv_set, AS_OF, "-s", f"{health}+", f"{engagement}+",
-          "--exclude", health, engagement)
+          f"{usage}+", "--exclude", health, engagement, usage)
     for model, branch in INCREMENTAL.items():
         compiled = next((target / "compiled").rglob(f"{model}.sql")).read_text()
         assert branch in compiled, model  # the incremental branch ran
