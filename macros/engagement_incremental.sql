@@ -7,9 +7,9 @@
 {#- A select of one text value: a checksum of the user-days dated before
     `cutoff` (a SQL date expression), of the columns the model reads. -#}
 {% macro engagement_inputs_checksum(cutoff) -%}
-    select {{ retention._scalar_text(
-        'sum(hash(user_id, customer_id, activity_date))',
+    select {{ retention._hash_sum_text(
         ref('int_events_aggregated_to_user_day'),
+        ['user_id', 'customer_id', 'activity_date'],
         'activity_date < ' ~ cutoff) }}
 {%- endmacro %}
 

@@ -10,9 +10,9 @@
 {#- A select of one text value: a checksum of the user-days dated before
     `cutoff` (a SQL date expression) and up to as_of_date. -#}
 {% macro feature_usage_inputs_checksum(cutoff) -%}
-    select {{ retention._scalar_text(
-        'sum(hash(user_id, customer_id, activity_date, event_checksum))',
+    select {{ retention._hash_sum_text(
         ref('int_events_aggregated_to_user_day'),
+        ['user_id', 'customer_id', 'activity_date', 'event_checksum'],
         'activity_date < ' ~ cutoff ~ ' and activity_date <= (select '
         ~ 'as_of_date from ' ~ ref('util_as_of_date') ~ ')') }}
 {%- endmacro %}

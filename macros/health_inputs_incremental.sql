@@ -19,24 +19,6 @@
         ~ '|' ~ var('health_slow_resolution_hours'))) }}
 {%- endmacro %}
 
-{#- One term of health_inputs_checksum: the sum of the hashes of `columns`
-    over the rows of `relation` that pass `condition`, as text ('-' when
-    there are none). -#}
-{% macro _health_inputs_term(relation, columns, condition) -%}
-    {{ retention._scalar_text(
-        'sum(hash(' ~ columns | join(', ') ~ '))', relation, condition) }}
-{%- endmacro %}
-
-{#- `aggregate` over the rows of `relation` that pass `condition`, as text
-    ('-' when NULL). -#}
-{% macro _scalar_text(aggregate, relation, condition) -%}
-    coalesce(cast((
-        select {{ aggregate }}
-        from {{ relation }}
-        where {{ condition }}
-    ) as {{ dbt.type_string() }}), '-')
-{%- endmacro %}
-
 {#- `column` if it is before `at`, else NULL. -#}
 {% macro _clipped_at(column, at) -%}
     case when {{ column }} < {{ at }} then {{ column }} end
@@ -50,7 +32,7 @@
     {%- set key_features =
         "'" ~ var('health_key_features') | join("', '") ~ "'" -%}
     {%- set terms = [
-        retention._health_inputs_term(
+        retention._hash_sum_text(
             ref('int_invoice_lines_normalized'),
             ['customer_id', 'period_start_at', retention._clipped_at('period_end_at', at),
              'issued_at', retention._clipped_at('canceled_at', at)],
@@ -61,32 +43,32 @@
             "line_type = 'subscription' and period_start_at < " ~ at),
         retention._scalar_text(
             'min(date_day)', ref('util_days'), 'date_day < ' ~ at),
-        retention._health_inputs_term(
+        retention._hash_sum_text(
             ref('stg_product__users'), ['customer_id', 'created_at'],
             'created_at < ' ~ at),
-        retention._health_inputs_term(
+        retention._hash_sum_text(
             ref('int_events_aggregated_to_user_day'),
             ['customer_id', 'user_id', 'activity_date', 'event_count'],
             'activity_date < ' ~ at),
-        retention._health_inputs_term(
+        retention._hash_sum_text(
             ref('int_feature_usage_aggregated_to_account_month'),
             ['customer_id', 'feature_name', 'date_month'],
             'feature_name in (' ~ key_features ~ ') and date_month < '
             ~ dbt.date_trunc('month', at)),
-        retention._health_inputs_term(
+        retention._hash_sum_text(
             ref('stg_support__tickets'),
             ['customer_id', 'opened_at', retention._clipped_at('resolved_at', at), 'priority'],
             'opened_at < ' ~ at),
-        retention._health_inputs_term(
+        retention._hash_sum_text(
             ref('stg_billing__payments'), ['customer_id', 'created_at'],
             "payment_status = 'failed' and created_at < " ~ at),
-        retention._health_inputs_term(
+        retention._hash_sum_text(
             ref('stg_billing__invoices'),
             ['customer_id', 'issued_at', retention._clipped_at('due_at', at),
              retention._clipped_at('paid_at', at)],
             "invoice_status in ('paid', 'open', 'uncollectible')"
             ~ " and issued_at < " ~ at),
-        retention._health_inputs_term(
+        retention._hash_sum_text(
             ref('stg_support__survey_responses'),
             ['customer_id', 'survey_type', 'score', 'responded_at',
              'response_id'],

@@ -20,6 +20,24 @@
     only decides how late data may arrive and still cost one window, not
     a full recomputation. -#}
 
+{#- A term of the models' checksums: the sum of the hashes of `columns`
+    over the rows of `relation` that pass `condition`, as text ('-' when
+    there are none). -#}
+{% macro _hash_sum_text(relation, columns, condition) -%}
+    {{ retention._scalar_text(
+        'sum(hash(' ~ columns | join(', ') ~ '))', relation, condition) }}
+{%- endmacro %}
+
+{#- `aggregate` over the rows of `relation` that pass `condition`, as text
+    ('-' when NULL). -#}
+{% macro _scalar_text(aggregate, relation, condition) -%}
+    coalesce(cast((
+        select {{ aggregate }}
+        from {{ relation }}
+        where {{ condition }}
+    ) as {{ dbt.type_string() }}), '-')
+{%- endmacro %}
+
 {#- The state table of the model being built. -#}
 {% macro inputs_state_relation() -%}
     {{ return(api.Relation.create(
