@@ -19,7 +19,8 @@
       - every row when the contract or the vars it reads have changed
         (contract_fingerprint), or when the table predates these columns.
     The model then validates the raw rows whose key the table no longer
-    holds (macro validate_export) and appends them.
+    holds (macro validate_export) and appends them. Raw and kept rows are
+    matched by raw_row_hash, a join of integers (DECISIONS 132).
 
     A good row stays good as time passes: the only time-dependent rule,
     future_timestamp, moves its cutoff forward. Contracts with a currency
@@ -63,20 +64,20 @@
 
 {#- A 64-bit hash of a raw row: the text of its columns as exported
     (untrimmed), in contract order; NULL and position count. -#}
-{% macro source_row_hash(names) -%}
-    {{ return(adapter.dispatch('source_row_hash', 'retention')(names)) }}
+{% macro source_row_hash(names, prefix='') -%}
+    {{ return(adapter.dispatch('source_row_hash', 'retention')(names, prefix)) }}
 {%- endmacro %}
 
-{% macro default__source_row_hash(names) -%}
+{% macro default__source_row_hash(names, prefix='') -%}
     {{ exceptions.raise_compiler_error(
         "incremental validation of a raw export runs on DuckDB only, not on "
         ~ target.type ~ ": materialize the base model as a table there") }}
 {%- endmacro %}
 
-{% macro duckdb__source_row_hash(names) -%}
+{% macro duckdb__source_row_hash(names, prefix='') -%}
     hash(
         {%- for col in names %}
-        cast({{ col }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+        cast({{ prefix ~ col }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
         {%- endfor %}
     )
 {%- endmacro %}
@@ -116,7 +117,11 @@
 {%- endmacro %}
 
 {#- Pre-hook of an incremental base model (see the header): deletes the
-    rows to validate again. Nothing on a full refresh. -#}
+    rows to validate again. Nothing on a full refresh. The raw rows are
+    matched with the kept rows by raw_row_hash alone (a join of integers,
+    not of keys: about a third of the cost of grouping the export by key,
+    DECISIONS 132) and recorded in a table (<model>__raw_changes) that the
+    hook drops when it is done. -#}
 {% macro delete_revalidated_rows(system, export) -%}
     {%- if not execute or not is_incremental() -%}
         {{ return('') }}
@@ -129,35 +134,55 @@
     {#- built before incremental validation: validate every row #}
     delete from {{ this }}
     {%- else %}
+    {%- set kept_as_is = retention._kept_as_validated(meta, columns) -%}
+    {%- set changes = api.Relation.create(
+        database=this.database, schema=this.schema,
+        identifier=this.identifier ~ '__raw_changes') -%}
+    {%- set raw_hashes -%}
+        select
+            {%- for col in meta.key %}
+            {{ col }},
+            {%- endfor %}
+            {{ retention.source_row_hash(names) }} as raw_row_hash
+        from {{ source(system, export) }}
+    {%- endset -%}
+    {#- every raw row against every row kept as validated: a raw row that
+        no kept row matches is new (its trimmed key is recorded), a kept
+        row that no raw row matches is gone (its hash is recorded); the
+        matched pairs are counted in one row -#}
+    {%- do run_query(
+        "create or replace table " ~ changes ~ " as\n"
+        ~ retention._raw_changes_select(meta.key, raw_hashes, kept_as_is)) -%}
+    {%- set counts = run_query(
+        "select (select coalesce(sum(raw_rows), 0) from " ~ changes
+        ~ " where not is_new and not is_gone), (select count(*) from "
+        ~ changes ~ " where is_gone), (select count(*) from " ~ this
+        ~ " as kept where " ~ kept_as_is ~ ")").rows[0] -%}
+    {#- matched pairs = kept rows matched: no kept row is matched by two
+        raw rows (a new exact copy of a kept row): else the kept rows whose
+        hash repeats in the export are validated again (copies 2) -#}
+    {%- set copied = counts[0] != counts[2] - counts[1] %}
     delete from {{ this }} as kept
     where
-        kept.row_key is null
-        or kept.quarantine_reason is not null
-        or kept.copies > 1
-        or kept.contract_fingerprint
-        != '{{ retention.contract_fingerprint(meta, columns) }}'
-        or not exists (
-            select 1
-            from (
-                select
-                    row_key,
-                    min(raw_row_hash) as raw_row_hash
-                from (
-                    select
-                        {{ retention.source_row_key(meta.key, '') }}
-                            as row_key,
-                        raw_row_hash
-                    from ({{ retention.trimmed_source_rows(
-                        source(system, export), meta.key, hash_of=names)
-                    }}) as trimmed
-                ) as hashed
-                group by row_key
-                having count(*) = 1
-            ) as single_rows
-            where
-                single_rows.row_key = kept.row_key
-                and single_rows.raw_row_hash = kept.raw_row_hash
+        not coalesce({{ kept_as_is }}, false)
+        or kept.raw_row_hash in (
+            select gone_raw_row_hash from {{ changes }} where is_gone
         )
+        {#- a new raw row with a kept row's key: both are validated
+            (duplicate_key) #}
+        or kept.row_key in (
+            select {{ retention.source_row_key(meta.key, 'new__') }}
+            from {{ changes }}
+            where is_new
+        )
+        {%- if copied %}
+        or kept.raw_row_hash in (
+            select raw_row_hash
+            from ({{ raw_hashes }}) as raw
+            group by raw_row_hash
+            having count(*) > 1
+        )
+        {%- endif %}
         {%- for reference in meta.get('references', []) %}
         or (
             kept.{{ reference.column }} is not null
@@ -169,8 +194,61 @@
                     and parent.{{ reference.to }} = kept.{{ reference.column }}
             )
         )
-        {%- endfor %}
+        {%- endfor %};
+    drop table {{ changes }}
     {%- endif %}
+{%- endmacro %}
+
+{#- Condition on a row of the table (alias kept): it stands for one good
+    raw row validated under the current contract, so it may be kept while
+    that raw row is in the export unchanged. -#}
+{% macro _kept_as_validated(meta, columns) -%}
+    (
+        kept.row_key is not null
+        and kept.quarantine_reason is null
+        and kept.copies = 1
+        and kept.raw_row_hash is not null
+        and kept.contract_fingerprint
+        = '{{ retention.contract_fingerprint(meta, columns) }}'
+    )
+{%- endmacro %}
+
+{#- The raw rows (raw_hashes: key columns as exported and raw_row_hash)
+    against the rows kept as validated: one row per new raw row (is_new,
+    its trimmed key columns new__<column>), one per gone kept row (is_gone,
+    gone_raw_row_hash) and one counting the matched pairs (raw_rows). -#}
+{% macro _raw_changes_select(key, raw_hashes, kept_as_is) -%}
+select
+    {%- for col in key %}
+    case
+        when kept.raw_row_hash is null
+            then nullif(
+                {{ retention.trim_whitespace(
+                    'cast(raw.' ~ col ~ ' as ' ~ dbt.type_string() ~ ')') }},
+                ''
+            )
+    end as new__{{ col }},
+    {%- endfor %}
+    case
+        when raw.raw_row_hash is null then kept.raw_row_hash
+    end as gone_raw_row_hash,
+    kept.raw_row_hash is null as is_new,
+    raw.raw_row_hash is null as is_gone,
+    count(*) as raw_rows
+from ({{ raw_hashes }}) as raw
+full outer join (
+    select kept.raw_row_hash
+    from {{ this }} as kept
+    where {{ kept_as_is }}
+) as kept
+    on raw.raw_row_hash = kept.raw_row_hash
+group by
+    {%- for col in key %}
+    new__{{ col }},
+    {%- endfor %}
+    gone_raw_row_hash,
+    is_new,
+    is_gone
 {%- endmacro %}
 
 {#- The base model (relation) of a raw export of the contract. -#}

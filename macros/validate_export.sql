@@ -38,36 +38,29 @@ with
 
 {% if incremental and is_incremental() %}
 {#- an incremental run (macro delete_revalidated_rows): only the raw rows
-    whose key the table no longer holds. Only the key is trimmed before
-    the rows are matched: the other columns of the few new rows after
-    (trimming every column of 10.7 M events cost about 4 s). #}
-keyed_raw_rows as (
+    whose key the table no longer holds, found by their raw_row_hash: after
+    the pre-hook, a raw row's key is held exactly when its hash is (a kept
+    row stands for one unchanged raw row whose key no other raw row has).
+    Only these few rows are trimmed. #}
+new_raw_rows as (
 
-    select
-        {%- for col in key %}
-        nullif(
-            {{ retention.trim_whitespace(
-                'cast(raw.' ~ col ~ ' as ' ~ dbt.type_string() ~ ')') }},
-            ''
-        ) as __key_{{ col }},
-        {%- endfor %}
-        raw.*
+    select raw.*
 
     from {{ relation }} as raw
 
-),
+    left join (
+        {%- if 'raw_row_hash' in adapter.get_columns_in_relation(this)
+            | map(attribute='name') | list %}
+        select raw_row_hash from {{ this }}
+        {%- else %}
+        {#- a table built before incremental validation, emptied by the
+            pre-hook #}
+        select cast(null as ubigint) as raw_row_hash
+        {%- endif %}
+    ) as kept
+        on {{ retention.source_row_hash(names, 'raw.') }} = kept.raw_row_hash
 
-new_raw_rows as (
-
-    select keyed_raw_rows.*
-
-    from keyed_raw_rows
-
-    left join (select row_key from {{ this }}) as kept
-        on {{ retention.source_row_key(key, 'keyed_raw_rows.__key_') }}
-        = kept.row_key
-
-    where kept.row_key is null
+    where kept.raw_row_hash is null
 
 ),
 
