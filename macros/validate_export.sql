@@ -49,8 +49,7 @@ new_raw_rows as (
     from {{ relation }} as raw
 
     left join (
-        {%- if 'raw_row_hash' in adapter.get_columns_in_relation(this)
-            | map(attribute='name') | list %}
+        {%- if retention._holds_validation_state() %}
         select raw_row_hash from {{ this }}
         {%- else %}
         {#- a table built before incremental validation, emptied by the
