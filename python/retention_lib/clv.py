@@ -388,6 +388,20 @@ def gamma_gamma_log_likelihood(params, frequency, mean_value) -> np.ndarray:
             - (p * x + q) * np.log(gamma + m * x))
 
 
+def gamma_gamma_gradient(params, frequency, mean_value) -> np.ndarray:
+    """d(log-likelihood)/d(p, q, gamma) per customer (rows p, q, gamma),
+    differentiating gamma_gamma_log_likelihood term by term (digamma for
+    the log-gamma terms)."""
+    p, q, gamma = params
+    x = np.asarray(frequency, dtype=float)
+    m = np.asarray(mean_value, dtype=float)
+    shared = special.digamma(p * x + q) - np.log(gamma + m * x)
+    return np.vstack([
+        x * (shared - special.digamma(p * x) + np.log(m) + np.log(x)),
+        shared - special.digamma(q) + np.log(gamma),
+        q / gamma - (p * x + q) / (gamma + m * x)])
+
+
 def fit_gamma_gamma(frequency, mean_value, weights=None,
                     start=(1.0, 1.0, 1.0), penalizer: float = 0.0) -> Fit:
     """Maximum-likelihood Gamma-Gamma (p, q, gamma); customers with x >= 1
@@ -409,8 +423,12 @@ def fit_gamma_gamma(frequency, mean_value, weights=None,
     def negative_ll(params: np.ndarray) -> float:
         return -float(np.dot(counts, gamma_gamma_log_likelihood(params, x, m)))
 
+    def negative_gradient(params: np.ndarray) -> np.ndarray:
+        return -(gamma_gamma_gradient(params, x, m) @ counts)
+
     return _fit("gamma_gamma", ["p", "q", "gamma"], negative_ll, start,
-                counts.sum(), penalizer=penalizer, shapes=["p", "q"])
+                counts.sum(), gradient=negative_gradient, penalizer=penalizer,
+                shapes=["p", "q"])
 
 
 def gamma_gamma_expected_value(params, frequency, mean_value) -> np.ndarray:

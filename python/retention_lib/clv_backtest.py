@@ -227,28 +227,30 @@ def subscription_backtest(subs: pd.DataFrame,
     chosen = [by_cohort.get((int(months), cohort), by_contract.get(int(months)))
               for months, cohort in zip(alive["contract_months"],
                                         alive["cohort_key"], strict=True)]
-    # one row per survivor and renewal the window shows
-    records = []
-    for row, fit in zip(alive.itertuples(), chosen, strict=True):
-        before = int(row.renewals_before)
-        periods = np.arange(before + 1, int(row.renewals_in) + 1)
-        survived = (~np.asarray(row.actual_churned, dtype=bool)
-                    | (periods < (row.actual_contract_periods
-                                  if row.actual_churned else 0)))
-        probability = (np.full(periods.size, np.nan) if fit is None else
-                       clv.sbg_survival(fit.alpha, fit.beta, periods)
-                       / clv.sbg_survival(fit.alpha, fit.beta, before))
-        records += [{"contract_months": int(row.contract_months),
-                     "cohort_month": row.cohort_key,
-                     "renewal_period": int(period),
-                     "fit": None if fit is None else fit.segment,
-                     "predicted_survivors": float(p),
-                     "survivors": float(s)}
-                    for period, p, s in zip(periods, probability, survived,
-                                            strict=True)]
-    frame = pd.DataFrame(records, columns=[
-        "contract_months", "cohort_month", "renewal_period", "fit",
-        "predicted_survivors", "survivors"])
+    # one row per survivor and renewal the window shows: survivor i has
+    # renewals before_i + 1, ..., renewals_in_i
+    before = alive["renewals_before"].to_numpy(dtype=int)
+    shown = np.maximum(alive["renewals_in"].to_numpy(dtype=int) - before, 0)
+    owner = np.repeat(np.arange(len(alive)), shown)
+    periods = (before[owner] + 1
+               + np.arange(owner.size) - np.repeat(np.cumsum(shown) - shown, shown))
+    churned = alive["actual_churned"].to_numpy(dtype=bool)[owner]
+    survived = ~churned | (periods < np.where(
+        churned, pd.to_numeric(alive["actual_contract_periods"]).to_numpy(
+            dtype=float, na_value=np.nan)[owner], 0))
+    alpha, beta = (np.array([np.nan if fit is None else getattr(fit, name)
+                             for fit in chosen], dtype=float)[owner]
+                   for name in ("alpha", "beta"))
+    probability = (clv.sbg_survival(alpha, beta, periods)
+                   / clv.sbg_survival(alpha, beta, before[owner]))
+    frame = pd.DataFrame({
+        "contract_months": alive["contract_months"].to_numpy(dtype=int)[owner],
+        "cohort_month": alive["cohort_key"].to_numpy()[owner],
+        "renewal_period": periods,
+        "fit": np.array([None if fit is None else fit.segment
+                         for fit in chosen], dtype=object)[owner],
+        "predicted_survivors": probability,
+        "survivors": survived.astype(float)})
     scored = frame[frame["fit"].notna()]
     unscored = frame[frame["fit"].isna()]
     rows = []

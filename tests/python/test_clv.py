@@ -204,6 +204,27 @@ def test_sbg_edge_cases():
         clv.survivors_to_observations([10, 12])
 
 
+def _central_differences(function, point, step=1e-6):
+    point = np.asarray(point, dtype=float)
+    columns = []
+    for i in range(point.size):
+        up, down = point.copy(), point.copy()
+        up[i] += step * point[i]
+        down[i] -= step * point[i]
+        columns.append((function(up) - function(down)) / (2 * step * point[i]))
+    return np.vstack(columns)
+
+
+@pytest.mark.parametrize("params", [(4.0, 3.0, 20.0), (0.3, 8.0, 0.5)])
+def test_gamma_gamma_gradient_is_the_derivative_of_the_likelihood(params):
+    x = np.array([1.0, 2.0, 5.0, 30.0])
+    m = np.array([3.5, 120.0, 0.8, 17.0])
+    numeric = _central_differences(
+        lambda point: clv.gamma_gamma_log_likelihood(point, x, m), params)
+    np.testing.assert_allclose(clv.gamma_gamma_gradient(params, x, m),
+                               numeric, rtol=1e-5, atol=1e-7)
+
+
 def test_derl_closed_form_equals_the_discounted_sum():
     alpha, beta, d = 0.668, 3.806, 0.10
     for renewals in (0, 1, 4):
