@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from retention_lib import memo
 from retention_lib.health import top_decile_lift
 
 # model inputs: column -> what it measures, in words for the top reasons
@@ -187,6 +188,19 @@ def bootstrap_auc(risk, churned, clusters, resamples: int = 1000,
     risk = np.asarray(risk, dtype=float)
     churned = np.asarray(churned, dtype=bool)
     codes, cluster_index = np.unique(np.asarray(clusters), return_inverse=True)
+    # the same rows, clusters and draws give the same interval: kept
+    # between runs of the dbt model (retention_lib.memo)
+    return memo.remembered(
+        "bootstrap_auc", (risk, churned, cluster_index),
+        (int(codes.size), int(resamples), int(seed)),
+        lambda: _bootstrap_auc(risk, churned, cluster_index, codes.size,
+                               resamples, seed),
+        list, tuple)
+
+
+def _bootstrap_auc(risk: np.ndarray, churned: np.ndarray,
+                   cluster_index: np.ndarray, n_clusters: int,
+                   resamples: int, seed: int) -> tuple[float, float, float]:
     # tie groups of risk, in increasing order
     levels, group = np.unique(risk, return_inverse=True)
 
@@ -206,8 +220,8 @@ def bootstrap_auc(risk, churned, clusters, resamples: int = 1000,
     rng = np.random.default_rng(seed)
     draws = np.empty(resamples)
     for i in range(resamples):
-        counts = np.bincount(rng.integers(0, codes.size, codes.size),
-                             minlength=codes.size)
+        counts = np.bincount(rng.integers(0, n_clusters, n_clusters),
+                             minlength=n_clusters)
         draws[i] = weighted_auc(counts[cluster_index].astype(float))
     draws = draws[np.isfinite(draws)]
     low, high = np.percentile(draws, [2.5, 97.5]) if draws.size else (

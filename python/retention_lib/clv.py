@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize, special
 
+from retention_lib import memo
+
 
 class FitError(RuntimeError):
     """A maximum-likelihood fit did not converge to a proper optimum."""
@@ -145,9 +147,43 @@ def _penalised(negative_ll, gradient, shapes: np.ndarray, penalizer: float):
     return objective, (None if gradient is None else penalised_gradient)
 
 
+def _fit_to_json(fit: Fit) -> dict:
+    return {"model": fit.model, "params": fit.params,
+            "standard_errors": fit.standard_errors,
+            "log_likelihood": fit.log_likelihood,
+            "n_observations": fit.n_observations, "iterations": fit.iterations,
+            "penalizer": fit.extra["penalizer"],
+            "covariance": fit.extra["covariance"].tolist()}
+
+
+def _fit_from_json(value: dict) -> Fit:
+    return Fit(model=value["model"], params=value["params"],
+               standard_errors=value["standard_errors"],
+               log_likelihood=value["log_likelihood"],
+               n_observations=value["n_observations"],
+               iterations=value["iterations"],
+               extra={"penalizer": value["penalizer"],
+                      "covariance": np.asarray(value["covariance"], dtype=float)})
+
+
 def _fit(model: str, names: list[str], negative_ll, start: np.ndarray,
-         n_observations: float, gradient=None, penalizer: float = 0.0,
-         shapes: list[str] | None = None) -> Fit:
+         n_observations: float, data: tuple, gradient=None,
+         penalizer: float = 0.0, shapes: list[str] | None = None) -> Fit:
+    """_maximise, or the fit kept for the same model, data (the collapsed
+    arrays negative_ll and gradient are made of), start and settings
+    (retention_lib.memo: kept only between runs of the dbt models)."""
+    settings = (tuple(names), tuple(np.asarray(start, dtype=float).tolist()),
+                float(n_observations), float(penalizer), tuple(shapes or names))
+    return memo.remembered(
+        model, data, settings,
+        lambda: _maximise(model, names, negative_ll, start, n_observations,
+                          gradient, penalizer, shapes),
+        _fit_to_json, _fit_from_json, failure=FitError)
+
+
+def _maximise(model: str, names: list[str], negative_ll, start: np.ndarray,
+              n_observations: float, gradient=None, penalizer: float = 0.0,
+              shapes: list[str] | None = None) -> Fit:
     """Maximise over log-parameters, then standard errors in natural units.
 
     gradient, when given, returns d(negative_ll)/d(params) in natural units.
@@ -252,7 +288,8 @@ def fit_bgnbd(frequency, recency, age, weights=None,
     start[1] = max(start[1], float(np.average(age_u, weights=weights)) / 10)
     likelihood = _BgnbdLikelihood(x, t_x, age_u, weights)
     return _fit("bgnbd", ["r", "alpha", "a", "b"], likelihood.negative,
-                start, weights.sum(), gradient=likelihood.negative_gradient,
+                start, weights.sum(), (x, t_x, age_u, weights),
+                gradient=likelihood.negative_gradient,
                 penalizer=penalizer, shapes=["r", "a", "b"])
 
 
@@ -427,8 +464,8 @@ def fit_gamma_gamma(frequency, mean_value, weights=None,
         return -(gamma_gamma_gradient(params, x, m) @ counts)
 
     return _fit("gamma_gamma", ["p", "q", "gamma"], negative_ll, start,
-                counts.sum(), gradient=negative_gradient, penalizer=penalizer,
-                shapes=["p", "q"])
+                counts.sum(), (x, m, counts), gradient=negative_gradient,
+                penalizer=penalizer, shapes=["p", "q"])
 
 
 def gamma_gamma_expected_value(params, frequency, mean_value) -> np.ndarray:
@@ -493,7 +530,7 @@ def fit_sbg(periods, churned, weights=None, start=(1.0, 1.0),
         return -float(np.dot(counts, ll - special.betaln(alpha, beta)))
 
     return _fit("sbg", ["alpha", "beta"], negative_ll, np.asarray(start),
-                counts.sum(), penalizer=penalizer)
+                counts.sum(), (t_u, lost_u, counts), penalizer=penalizer)
 
 
 def survivors_to_observations(survivors) -> tuple[np.ndarray, np.ndarray,

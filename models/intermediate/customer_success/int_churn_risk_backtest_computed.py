@@ -15,7 +15,7 @@ def model(dbt, session):
     for folder in (Path("python"), Path("dbt_packages/retention/python")):
         if (folder / "retention_lib").is_dir() and str(folder.resolve()) not in sys.path:
             sys.path.append(str(folder.resolve()))
-    from retention_lib import churn_risk
+    from retention_lib import churn_risk, memo
     from retention_lib.typed import relation_with_types
 
     # dbt hands a Python model only the config keys it reads in plain
@@ -29,6 +29,8 @@ def model(dbt, session):
               "churn_horizon_days": horizon_days}
     sampled = dbt.ref("int_health_snapshots_sampled_to_quarter").df()
     as_of_date = dbt.ref("util_as_of_date").df()["as_of_date"].iloc[0]
-    _, backtest = churn_risk.fit_from_inputs(
-        sampled, as_of_date, **churn_risk.settings(config.get))
+    # the bootstrap of evaluation rows that did not change is kept (memo)
+    with memo.kept_in(session, memo.table_of(dbt.this)):
+        _, backtest = churn_risk.fit_from_inputs(
+            sampled, as_of_date, **churn_risk.settings(config.get))
     return relation_with_types(session, backtest, churn_risk.BACKTEST_TYPES)

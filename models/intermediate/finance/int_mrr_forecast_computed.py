@@ -16,7 +16,7 @@ def model(dbt, session):
     for folder in (Path("python"), Path("dbt_packages/retention/python")):
         if (folder / "retention_lib").is_dir() and str(folder.resolve()) not in sys.path:
             sys.path.append(str(folder.resolve()))
-    from retention_lib import mrr_forecast
+    from retention_lib import memo, mrr_forecast
     from retention_lib.typed import relation_with_types
 
     # dbt hands a Python model only the config keys it reads in plain
@@ -32,7 +32,10 @@ def model(dbt, session):
     new_business = dbt.ref("int_new_business_mrr_aggregated_to_contract_month").df()
     months = dbt.ref("fct_mrr_by_dimension_monthly").df()
     lifetimes = dbt.ref("int_subscription_lifetimes_summarized_to_customer").df()
-    rows = mrr_forecast.fit_from_inputs(
-        origins, states, new_business, months, lifetimes,
-        **mrr_forecast.settings(config.get))
+    # the back-test origins' fits, and the cohorts' fits whose data did not
+    # change, are kept between runs (memo)
+    with memo.kept_in(session, memo.table_of(dbt.this)):
+        rows = mrr_forecast.fit_from_inputs(
+            origins, states, new_business, months, lifetimes,
+            **mrr_forecast.settings(config.get))
     return relation_with_types(session, rows, mrr_forecast.COLUMN_TYPES)

@@ -16,7 +16,7 @@ def model(dbt, session):
     for folder in (Path("python"), Path("dbt_packages/retention/python")):
         if (folder / "retention_lib").is_dir() and str(folder.resolve()) not in sys.path:
             sys.path.append(str(folder.resolve()))
-    from retention_lib import clv_backtest
+    from retention_lib import clv_backtest, memo
     from retention_lib.typed import relation_with_types
 
     # one statement per ref (see int_clv_parameters_fitted)
@@ -24,7 +24,10 @@ def model(dbt, session):
     customers = dbt.ref("dim_customers").df()
     lifetimes = dbt.ref("int_subscription_lifetimes_summarized_to_customer").df()
     window = dbt.ref("util_clv_holdout_window").df()
-    rows = clv_backtest.backtest_from_inputs(
-        orders, customers, lifetimes, window, dbt.config.get("clv_time_unit"),
-        float(dbt.config.get("clv_penalizer")))
+    time_unit = dbt.config.get("clv_time_unit")
+    penalizer = float(dbt.config.get("clv_penalizer"))
+    # the calibration fits change only with the window's data (memo)
+    with memo.kept_in(session, memo.table_of(dbt.this)):
+        rows = clv_backtest.backtest_from_inputs(
+            orders, customers, lifetimes, window, time_unit, penalizer)
     return relation_with_types(session, rows, clv_backtest.COLUMN_TYPES)

@@ -16,7 +16,7 @@ def model(dbt, session):
     for folder in (Path("python"), Path("dbt_packages/retention/python")):
         if (folder / "retention_lib").is_dir() and str(folder.resolve()) not in sys.path:
             sys.path.append(str(folder.resolve()))
-    from retention_lib import lifetime_value
+    from retention_lib import lifetime_value, memo
     from retention_lib.typed import relation_with_types
 
     # one statement per ref: dbt's parser of Python models missed a fourth
@@ -25,9 +25,12 @@ def model(dbt, session):
     customers = dbt.ref("dim_customers").df()
     lifetimes = dbt.ref("int_subscription_lifetimes_summarized_to_customer").df()
     as_of_date = dbt.ref("util_as_of_date").df()["as_of_date"].iloc[0]
-    parameters = lifetime_value.fit_from_inputs(
-        orders, customers, lifetimes, as_of_date, dbt.config.get("clv_time_unit"),
-        float(dbt.config.get("clv_penalizer")))
+    time_unit = dbt.config.get("clv_time_unit")
+    penalizer = float(dbt.config.get("clv_penalizer"))
+    # the fits whose data did not change since the last run are kept (memo)
+    with memo.kept_in(session, memo.table_of(dbt.this)):
+        parameters = lifetime_value.fit_from_inputs(
+            orders, customers, lifetimes, as_of_date, time_unit, penalizer)
     # every non-text column typed, so that no fit at all (a business
     # without orders or churn yet) still gives the documented types
     return relation_with_types(session, parameters, {
