@@ -204,14 +204,18 @@ class _Runner:
             "store_backend": {"class_name": "TupleFilesystemStoreBackend",
                               "base_directory": str(root)},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
-        self.source = self.context.data_sources.add_or_update_pandas(name="warehouse")
+        source = self.context.data_sources.add_or_update_pandas(name="warehouse")
+        # one asset and batch definition for every frame (each frame comes
+        # with its run): adding them per table re-serialised the context's
+        # whole configuration twice per table; results are filed under the
+        # suite's name (ingest__<export>, publish__<relation>) all the same
+        self.batch = source.add_dataframe_asset(
+            name="frame").add_batch_definition_whole_dataframe(name="frame")
 
     def validate(self, gate: GateResult, table: str, frame: pd.DataFrame,
                  expectations: list) -> None:
         gx = self.gx
         name = f"{gate.name}__{table}"
-        asset = self.source.add_dataframe_asset(name=name)
-        batch = asset.add_batch_definition_whole_dataframe(name=name)
         # the suite whole (adding expectations one by one saves the suite
         # each time), and the validation definition run on its own: it
         # stores its result for the Data Docs as a checkpoint run does, and
@@ -219,7 +223,7 @@ class _Runner:
         suite = self.context.suites.add_or_update(
             gx.ExpectationSuite(name=name, expectations=expectations))
         definition = self.context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=name, data=batch, suite=suite))
+            gx.ValidationDefinition(name=name, data=self.batch, suite=suite))
         run = definition.run(batch_parameters={"dataframe": frame})
         for item in run.results:
             gate.checked += 1

@@ -177,6 +177,12 @@ series_points as (
 bounded_points as (
 
     select
+        -- one integer per point for the windows below to partition by
+        -- (cheaper than the four columns; numbered in their order, so
+        -- every build lays the terms out alike and sums the same bits)
+        dense_rank() over (
+            order by order_model_segment, frequency, age, horizon_month
+        ) as point_id,
         *,
         least(
             {{ max_terms }},
@@ -213,6 +219,7 @@ term_ratios as (
         bounded_points.age,
         bounded_points.horizon_month,
         bounded_points.term_count,
+        bounded_points.point_id,
         term_indexes.term_index,
         (bounded_points.upper_first + term_indexes.term_index)
         * (bounded_points.upper_second + term_indexes.term_index)
@@ -240,6 +247,7 @@ terms as (
         age,
         horizon_month,
         term_count,
+        point_id,
         term_index,
         coalesce(sum(ln(case when ratio = 0 then 1 else abs(ratio) end))
             over preceding_terms, 0) as log_magnitude,
@@ -251,7 +259,7 @@ terms as (
     from term_ratios
 
     window preceding_terms as (
-        partition by order_model_segment, frequency, age, horizon_month
+        partition by point_id
         order by term_index
         rows between unbounded preceding and 1 preceding
     )
@@ -277,7 +285,7 @@ partial_sums as (
                 else {{ exp_or_zero('log_magnitude') }}
             end
         ) over (
-            partition by order_model_segment, frequency, age, horizon_month
+            partition by point_id
             order by term_index
             rows between unbounded preceding and current row
         ) as partial_sum
