@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import fcntl
 import hashlib
 import json
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -109,6 +111,15 @@ def copy_of_clean_build(clean_build, destination: Path, *,
     target_copy = destination / "target"
     shutil.copytree(target, target_copy)
     return copy, target_copy
+
+
+def read_cdnow(name: str) -> dict[str, np.ndarray]:
+    """One file of the CDNOW fixtures (tests/fixtures/cdnow) as columns of
+    floats."""
+    with open(PROJECT_DIR / "tests" / "fixtures" / "cdnow" / name,
+              newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {key: np.array([float(row[key]) for row in rows]) for key in rows[0]}
 
 
 def sha(path: Path) -> str:

@@ -4,16 +4,13 @@ cases. The CDNOW data is in tests/fixtures/cdnow (see its README)."""
 
 from __future__ import annotations
 
-import csv
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import read_cdnow
 from retention_lib import clv
-
-CDNOW = Path(__file__).resolve().parents[1] / "fixtures" / "cdnow"
 
 # Fader and Hardie (2007), "How to project customer retention", Table 1
 # (survivors out of 1,000 at the end of years 0..12) and the estimates from
@@ -22,15 +19,9 @@ REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
 HIGH_END = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
 
 
-def read(name: str) -> dict[str, np.ndarray]:
-    with open(CDNOW / name, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return {key: np.array([float(row[key]) for row in rows]) for key in rows[0]}
-
-
 @pytest.fixture(scope="module")
 def cdnow() -> dict[str, np.ndarray]:
-    return read("cdnow_customers_summary.csv")
+    return read_cdnow("cdnow_customers_summary.csv")
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +123,7 @@ def test_bgnbd_edge_cases():
 
 
 def test_gamma_gamma_reproduces_fader_hardie_on_cdnow():
-    data = read("cdnow_customers_summary_with_transactions.csv")
+    data = read_cdnow("cdnow_customers_summary_with_transactions.csv")
     fit = clv.fit_gamma_gamma(data["x"], data["zbar"])
     # Fader and Hardie (2013), "The Gamma-Gamma model of monetary value":
     # p = 6.25, q = 3.74, gamma = 15.44 from the 946 repeat customers

@@ -5,25 +5,17 @@ table holds exactly what the last successful run used."""
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
 
+from conftest import read_cdnow
 from retention_lib import churn_risk, clv, lifetime_value, memo
 
 TABLE = '"memory"."main"."model__memo"'
 # Fader and Hardie (2007), table 1, regular customers, years 0-7
 REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241]
-CDNOW = Path(__file__).resolve().parents[1] / "fixtures" / "cdnow"
-
-
-def read_fixture(name: str) -> dict[str, np.ndarray]:
-    with open(CDNOW / name, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return {key: np.array([float(row[key]) for row in rows]) for key in rows[0]}
 
 
 class Counter:
@@ -140,8 +132,8 @@ def test_a_kept_fit_equals_the_fit_bit_for_bit(monkeypatch):
 
 
 def test_every_fit_kind_is_kept_and_equal(monkeypatch):
-    summary = read_fixture("cdnow_customers_summary.csv")
-    spend = read_fixture("cdnow_customers_summary_with_transactions.csv")
+    summary = read_cdnow("cdnow_customers_summary.csv")
+    spend = read_cdnow("cdnow_customers_summary_with_transactions.csv")
     x = summary["frequency"]
     risk = np.linspace(0, 1, x.size) + (x > 2) * 0.3
     fits = {"bgnbd": lambda: clv.fit_bgnbd(x, summary["recency"], summary["T"]),
@@ -164,7 +156,8 @@ def test_every_fit_kind_is_kept_and_equal(monkeypatch):
         assert again[name].standard_errors == plain[name].standard_errors
 
 
-def test_fit_groups_with_unchanged_data_are_kept_and_changed_ones_refitted():
+def test_fit_groups_with_unchanged_data_are_kept_and_changed_ones_refitted(
+        monkeypatch):
     # two cohorts; a new day changes one: only that one is fitted again
     def cohort(month: str, survivors: list[int]) -> list[dict]:
         periods, churned, weights = clv.survivors_to_observations(survivors)
@@ -175,13 +168,19 @@ def test_fit_groups_with_unchanged_data_are_kept_and_changed_ones_refitted():
                                                   strict=True))
                 for j in range(int(w))]
 
-    import pandas as pd  # noqa: PLC0415
+    def fit(lifetimes: pd.DataFrame) -> pd.DataFrame:
+        no_orders = pd.DataFrame(columns=["x", "frequency", "recency_days",
+                                          "age_days", "segment"])
+        return lifetime_value.fit_parameters(
+            no_orders, lifetime_value.typed_lifetimes(pd.DataFrame(lifetimes)),
+            "week", pd.Timestamp("2024-06-01").date())
 
-    first = pd.DataFrame(cohort("2024-01-01", [200, 130, 96, 78, 66])
-                         + cohort("2024-02-01", [200, 140, 100, 80]))
-    second = pd.DataFrame(cohort("2024-01-01", [200, 130, 96, 78, 66])
-                          + cohort("2024-02-01", [200, 140, 100, 79]))
+    january = cohort("2024-01-01", [200, 130, 96, 78, 66])
+    first = january + cohort("2024-02-01", [200, 140, 100, 80])
+    second = january + cohort("2024-02-01", [200, 140, 100, 79])
     con = duckdb.connect()
+    with memo.kept_in(con, TABLE):
+        fit(first)
     fitted = []
     real = clv._maximise
 
@@ -189,27 +188,10 @@ def test_fit_groups_with_unchanged_data_are_kept_and_changed_ones_refitted():
         fitted.append(args[0])
         return real(*args, **kwargs)
 
+    monkeypatch.setattr(clv, "_maximise", counting)
     with memo.kept_in(con, TABLE):
-        lifetime_value.fit_parameters(
-            pd.DataFrame(columns=["x", "frequency", "recency_days", "age_days",
-                                  "segment"]),
-            lifetime_value.typed_lifetimes(first), "week",
-            pd.Timestamp("2024-06-01").date())
-    clv._maximise = counting
-    try:
-        with memo.kept_in(con, TABLE):
-            out = lifetime_value.fit_parameters(
-                pd.DataFrame(columns=["x", "frequency", "recency_days",
-                                      "age_days", "segment"]),
-                lifetime_value.typed_lifetimes(second), "week",
-                pd.Timestamp("2024-06-01").date())
-    finally:
-        clv._maximise = real
-    plain = lifetime_value.fit_parameters(
-        pd.DataFrame(columns=["x", "frequency", "recency_days", "age_days",
-                              "segment"]),
-        lifetime_value.typed_lifetimes(second), "week",
-        pd.Timestamp("2024-06-01").date())
+        out = fit(second)
     # the contract fit and the February cohort changed, January did not
     assert fitted == ["sbg", "sbg"]
-    pd.testing.assert_frame_equal(out, plain)
+    monkeypatch.setattr(clv, "_maximise", real)
+    pd.testing.assert_frame_equal(out, fit(second))
