@@ -17,7 +17,7 @@
 {% macro delete_stale_engagement_days() -%}
     {{ retention.delete_rows_with_changed_inputs(
         'date_day', retention.engagement_inputs_checksum,
-        local_md5(model.raw_code)) }}
+        retention.model_code_fingerprint()) }}
 {%- endmacro %}
 
 {#- Post-hook: records the cutoff, the user-days' checksum at it and the
@@ -25,5 +25,5 @@
 {% macro record_engagement_inputs_state() -%}
     {{ retention.record_inputs_state(
         retention.latest_date_minus('date_day', var('engagement_lookback_days')),
-        retention.engagement_inputs_checksum, local_md5(model.raw_code)) }}
+        retention.engagement_inputs_checksum, retention.model_code_fingerprint()) }}
 {%- endmacro %}

@@ -20,8 +20,8 @@
 {#- What, besides the data, decides every month: the model's code and the
     var it reads. -#}
 {% macro feature_usage_fingerprint() -%}
-    {{ return(local_md5(
-        model.raw_code ~ var('non_qualifying_events') | join(','))) }}
+    {{ return(retention.model_code_fingerprint(
+        var('non_qualifying_events') | join(','))) }}
 {%- endmacro %}
 
 {#- Pre-hook: deletes the months an incremental run must recompute. -#}

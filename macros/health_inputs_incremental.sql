@@ -13,9 +13,8 @@
 {#- What, besides the data, decides every snapshot: the model's code and
     the vars it reads. -#}
 {% macro health_inputs_fingerprint() -%}
-    {{ return(local_md5(
-        model.raw_code
-        ~ var('health_key_features') | join(',')
+    {{ return(retention.model_code_fingerprint(
+        var('health_key_features') | join(',')
         ~ '|' ~ var('health_slow_resolution_hours'))) }}
 {%- endmacro %}
 

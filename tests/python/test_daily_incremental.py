@@ -16,8 +16,10 @@ wrote each row."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
+import duckdb
 import pytest
 
 from conftest import AS_OF, mark_oldest_row, mark_oldest_snapshot, marts_fingerprint
@@ -34,6 +36,31 @@ INCREMENTAL = {
     "int_feature_usage_aggregated_to_account_month":
         "kept_months.last_kept_month",
 }
+
+
+def code_fingerprint(manifest: dict, model: str, extra: str) -> str:
+    """What macro model_code_fingerprint records for `model`, recomputed
+    from the manifest: an md5 of its code, dbt's version, `extra` and the
+    source of every project macro it reaches (through the macros' own
+    calls and dispatch to the duckdb or default implementation)."""
+    node = manifest["nodes"][f"model.retention.{model}"]
+    macros = manifest["macros"]
+    pending, seen, sources = list(node["depends_on"]["macros"]), set(), []
+    while pending:
+        unique_id = pending.pop()
+        if unique_id in seen or unique_id not in macros:
+            continue
+        seen.add(unique_id)
+        _, package, name = unique_id.split(".")
+        if package != "retention":
+            continue
+        sources.append(unique_id + "\n" + macros[unique_id]["macro_sql"])
+        pending += macros[unique_id]["depends_on"]["macros"]
+        pending += [f"macro.retention.{kind}__{name}"
+                    for kind in ("duckdb", "default")]
+    text = "\n".join([node["raw_code"], manifest["metadata"]["dbt_version"],
+                      extra, *sorted(sources)])
+    return hashlib.md5(text.encode()).hexdigest()
 
 
 def test_next_day_incremental_run_equals_full_build(small_csv_set, clean_build,
@@ -74,8 +101,21 @@ def test_next_day_incremental_run_equals_full_build(small_csv_set, clean_build,
                            "date_day") == -1
     assert mark_oldest_row(warehouse, usage, "feature_users", first_month,
                            usage_key) == -1
+    # the back-test is kept whole while what it reads is unchanged: the
+    # snapshots it reads change now (the mark on the health inputs is
+    # off), so the mark put on it goes
+    backtest = "fct_health_score_backtest"
+
+    def mark_backtest(value) -> int:
+        return mark_oldest_row(warehouse, backtest, "customers", value,
+                               "snapshot_date")
+
+    mark_backtest(-1)
     build(small_csv_set, AS_OF, "-s", f"{health}+", f"{engagement}+",
           f"{usage}+", "--exclude", health, engagement, usage)
+    computed = mark_backtest(-1)
+    assert computed != -1
+    mark_backtest(computed)
     for model, branch in INCREMENTAL.items():
         compiled = next((target / "compiled").rglob(f"{model}.sql")).read_text()
         assert branch in compiled, model  # the incremental branch ran
@@ -91,3 +131,33 @@ def test_next_day_incremental_run_equals_full_build(small_csv_set, clean_build,
     assert history <= set(ours)
     differing = sorted(t for t in set(ours) - history if ours[t] != full[t])
     assert not differing, differing
+
+    # nothing it reads changed since: the back-test selects no row and
+    # keeps the table, a mark put on it included
+    mark_backtest(-1)
+    build(small_csv_set, AS_OF, "-s", backtest)
+    compiled = next((target / "compiled").rglob(f"{backtest}.sql"))
+    assert "where false" in compiled.read_text()
+    assert mark_backtest(computed) == -1
+
+    # each state table records its model's code fingerprint: the model,
+    # every project macro it reaches and the vars it reads (a change in a
+    # macro computes every row again)
+    settings = runner.project_vars({})
+    manifest = json.loads((target / "manifest.json").read_text())
+    horizon = manifest["nodes"][f"model.retention.{backtest}"]["config"][
+        "horizon_days"]
+    expected = {
+        backtest: f"horizon_days={horizon}",
+        engagement: "",
+        usage: ",".join(settings["non_qualifying_events"]),
+        health: ",".join(settings["health_key_features"]) + "|"
+        + str(settings["health_slow_resolution_hours"])}
+    con = duckdb.connect(str(warehouse / "work.duckdb"), read_only=True)
+    try:
+        for model, extra in expected.items():
+            (recorded,) = con.execute(
+                f"select fingerprint from {model}__inputs_state").fetchone()
+            assert recorded == code_fingerprint(manifest, model, extra), model
+    finally:
+        con.close()

@@ -35,6 +35,9 @@ from retention_lib import cli, runner
 
 pytestmark = pytest.mark.dbt
 SELECTION = "+fct_engagement_daily +int_health_inputs_aggregated_to_customer_week"
+# the folder in the environment, as the CLI passes it: the vars stay the
+# same from one folder to the next, so dbt reuses its parse
+VARS = {"raw_dir": "$RETENTION_RAW_DIR"}
 
 
 def dbt_build(warehouse, target, raw_dir, *extra, data_tests: bool = True
@@ -45,8 +48,9 @@ def dbt_build(warehouse, target, raw_dir, *extra, data_tests: bool = True
     refresh must equal the incremental build, whose data tests ran."""
     env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev",
                          DBT_EXCLUDE_RESOURCE_TYPES="unit_test"
-                         if data_tests else "unit_test test")
-    dbt_vars = {"raw_dir": str(raw_dir), "as_of_date": "2025-12-31"}
+                         if data_tests else "unit_test test",
+                         RETENTION_RAW_DIR=raw_dir)
+    dbt_vars = {**VARS, "as_of_date": "2025-12-31"}
     result = runner.run_dbt(
         ["build", "-s", *SELECTION.split(), "--indirect-selection", "cautious",
          "--vars", json.dumps(dbt_vars), *extra], env, capture=True, timeout=600)
@@ -119,8 +123,8 @@ def data_test_failures(warehouse, target, raw_dir, rows: str) -> set[str]:
     """The data tests of the user-day model that fail when they check
     `rows` (RETENTION_DATA_TESTS: new_rows or all_rows)."""
     env = runner.dbt_env(warehouse, DBT_TARGET_PATH=target, DBT_TARGET="dev",
-                         RETENTION_DATA_TESTS=rows)
-    dbt_vars = {"raw_dir": str(raw_dir), "as_of_date": "2025-12-31"}
+                         RETENTION_DATA_TESTS=rows, RETENTION_RAW_DIR=raw_dir)
+    dbt_vars = {**VARS, "as_of_date": "2025-12-31"}
     runner.run_dbt(["test", "-s", "int_events_aggregated_to_user_day",
                     "--indirect-selection", "cautious",
                     "--exclude-resource-type", "unit_test",
