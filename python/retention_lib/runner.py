@@ -10,8 +10,10 @@ none of them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -132,11 +134,57 @@ def dbt_executable() -> str:
     return str(Path(sys.executable).with_name("dbt"))
 
 
+# A folder of dbt's partial-parse files shared by dbt runs that differ only
+# in where they write (the tests set it: each test has its own warehouse
+# and target folder, and each new one cost a full parse of the project)
+PARSE_CACHE = "RETENTION_DBT_PARSE_CACHE"
+
+
 def run_dbt(args: list[str], env: dict, *, capture: bool = False,
             timeout: float | None = None) -> subprocess.CompletedProcess:
-    """`dbt <args>` in the project folder with `env` (see dbt_env)."""
-    return subprocess.run([dbt_executable(), *args], cwd=PROJECT_DIR, env=env,
-                          capture_output=capture, text=True, timeout=timeout)
+    """`dbt <args>` in the project folder with `env` (see dbt_env); with
+    RETENTION_DBT_PARSE_CACHE set, through the parse cache (parse_cached)."""
+    cwd, cached = PROJECT_DIR, None
+    if env.get(PARSE_CACHE):
+        env, cwd, cached = parse_cached(args, env, Path(env[PARSE_CACHE]))
+    result = subprocess.run([dbt_executable(), *args], cwd=cwd, env=env,
+                            capture_output=capture, text=True, timeout=timeout)
+    if cached is not None and not cached.exists():
+        written = (PROJECT_DIR / env.get("DBT_TARGET_PATH", "target")
+                   / "partial_parse.msgpack")
+        if result.returncode == 0 and written.is_file():
+            partial = cached.with_suffix(f".{os.getpid()}.partial")
+            shutil.copyfile(written, partial)
+            os.replace(partial, cached)  # whole or not at all
+    return result
+
+
+def parse_cached(args: list[str], env: dict, cache: Path
+                 ) -> tuple[dict, Path, Path]:
+    """The environment, working folder and partial-parse file of a dbt run
+    through the parse cache. dbt reuses a parse only when the vars, the
+    target and the profile as rendered (the DuckDB file's path included)
+    are those it was made with: the run starts in the warehouse's parent
+    folder and names the warehouse relative to it (the profile's path is
+    then the same for every warehouse of that name), and reads the parse
+    that an earlier run with the same vars, target and warehouse name left
+    in the cache (dbt checks it and parses in full when anything else
+    differs, so the cache can cost time, never a wrong result)."""
+    env = dict(env)
+    cwd = PROJECT_DIR
+    warehouse = Path(env.get("RETENTION_WAREHOUSE_DIR", ""))
+    if warehouse.is_absolute():
+        cwd = warehouse.parent
+        env["RETENTION_WAREHOUSE_DIR"] = warehouse.name
+        env["DBT_PROJECT_DIR"] = str(PROJECT_DIR)
+    given = args[args.index("--vars") + 1] if "--vars" in args else ""
+    key = json.dumps([given, env.get("DBT_TARGET"),
+                      env["RETENTION_WAREHOUSE_DIR"] if warehouse.name else ""])
+    cache.mkdir(parents=True, exist_ok=True)
+    cached = cache / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".msgpack")
+    if cached.exists():
+        env["DBT_PARTIAL_PARSE_FILE_PATH"] = str(cached)
+    return env, cwd, cached
 
 
 def dbt_env(warehouse: Path, **settings: str) -> dict:

@@ -56,12 +56,16 @@ consumer:
 
     deps = dbt("deps")
     assert deps.returncode == 0, deps.stdout[-2000:]
-    listed = dbt("ls", "--resource-type", "seed", "--output", "json", "-q")
-    seeds = {json.loads(line)["name"] for line in listed.stdout.splitlines()}
+    listed = [json.loads(line) for line in dbt(
+        "ls", "--resource-type", "seed", "--resource-type", "test",
+        "--output", "json", "--output-keys", "name", "resource_type", "-q",
+    ).stdout.splitlines()]
+    seeds = {node["name"] for node in listed if node["resource_type"] == "seed"}
     # the reference seeds the models need, not the package's sample data
     assert {"voc_topics", "sentiment_lexicon"} <= seeds
     assert "customers" not in seeds
-    tests = dbt("ls", "--resource-type", "test", "-q").stdout
+    tests = "\n".join(node["name"] for node in listed
+                      if node["resource_type"] == "test")
     assert "validates_on_the_sample" not in tests
     assert "every_movement_on_sample" not in tests
     assert "unique_fct_receivables_monthly_date_month" in tests
