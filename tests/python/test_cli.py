@@ -289,3 +289,29 @@ def test_a_new_export_on_the_same_code_skips_the_unit_tests(monkeypatch, tmp_pat
     assert run(days[1], VARS="{reporting_currency: EUR}")[-2:] != unit
     run_record.write(warehouse, prints[0], future_quarantined=0)
     assert run(days[1], VARS="", FULL_REFRESH="1")[-2:] != unit
+
+
+def test_the_parse_cache_keys_on_vars_target_and_warehouse_name(tmp_path):
+    """Two warehouses of one name share a parse (dbt runs in each one's
+    parent folder, where the profile's relative path names it); other vars,
+    another target or another warehouse name do not."""
+    cache = tmp_path / "cache"
+    args = ["build", "--vars", '{"as_of_date": "2025-12-31"}']
+
+    def prepared(warehouse, dbt_args=args, target="dev"):
+        env = runner.dbt_env(warehouse, DBT_TARGET=target)
+        return runner.parse_cached(dbt_args, env, cache)
+
+    env, cwd, cached = prepared(tmp_path / "a" / "warehouse")
+    assert cwd == tmp_path / "a"
+    assert env["RETENTION_WAREHOUSE_DIR"] == "warehouse"
+    assert env["DBT_PROJECT_DIR"] == str(PROJECT_DIR)
+    assert "DBT_PARTIAL_PARSE_FILE_PATH" not in env  # nothing cached yet
+    cached.write_bytes(b"a parse")
+    env, cwd, again = prepared(tmp_path / "b" / "warehouse")
+    assert (cwd, again) == (tmp_path / "b", cached)
+    assert env["DBT_PARTIAL_PARSE_FILE_PATH"] == str(cached)
+    others = {prepared(tmp_path / "a" / "warehouse", ["build"])[2],
+              prepared(tmp_path / "a" / "warehouse", target="prod")[2],
+              prepared(tmp_path / "a" / "judged")[2]}
+    assert cached not in others and len(others) == 3
