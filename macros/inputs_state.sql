@@ -62,15 +62,22 @@
     where
         {{ date_column }} >= (select cutoff_date from {{ state }})
         or {{ date_column }} > (select max(date_day) from {{ ref('util_days') }})
-        or not exists (
-            select 1
-            from {{ state }}
-            where
-                fingerprint = '{{ fingerprint }}'
-                and checksum = ({{ checksum(
-                    '(select cutoff_date from ' ~ state ~ ')') }})
-        )
+        or not {{ retention._state_matches(state, checksum(
+            '(select cutoff_date from ' ~ state ~ ')'), fingerprint) }}
     {%- endif %}
+{%- endmacro %}
+
+{#- A SQL condition: the state table `state` records `fingerprint` and
+    the checksum that `checksum` (a select of one text value) computes
+    now. -#}
+{% macro _state_matches(state, checksum, fingerprint) -%}
+    exists (
+        select 1
+        from {{ state }}
+        where
+            fingerprint = '{{ fingerprint }}'
+            and checksum = ({{ checksum }})
+    )
 {%- endmacro %}
 
 {#- Post-hook (see the header): the cutoff (`cutoff`, a SQL date
@@ -78,13 +85,19 @@
     before it), the inputs' checksum at it and the fingerprint, for the
     next run. -#}
 {% macro record_inputs_state(cutoff, checksum, fingerprint) -%}
+    {{ retention._write_inputs_state(cutoff, checksum(cutoff), fingerprint) }}
+{%- endmacro %}
+
+{#- The state table, written (DuckDB): `cutoff` a SQL date expression,
+    `checksum` a select of one text value. -#}
+{% macro _write_inputs_state(cutoff, checksum, fingerprint) -%}
     {%- if not execute or target.type != 'duckdb' -%}
         {{ return('') }}
     {%- endif -%}
     create or replace table {{ retention.inputs_state_relation() }} as
     select
         cast({{ cutoff }} as date) as cutoff_date,
-        ({{ checksum(cutoff) }}) as checksum,
+        ({{ checksum }}) as checksum,
         '{{ fingerprint }}' as fingerprint
 {%- endmacro %}
 
@@ -146,9 +159,8 @@
         {{ return(false) }}
     {%- endif -%}
     {%- set found = run_query(
-        "select count(*) from " ~ state ~ " where fingerprint = '"
-        ~ fingerprint ~ "' and checksum = (" ~ checksum ~ ")") -%}
-    {{ return(found.rows[0][0] == 1) }}
+        "select " ~ retention._state_matches(state, checksum, fingerprint)) -%}
+    {{ return(found.rows[0][0]) }}
 {%- endmacro %}
 
 {#- Pre-hook: every row goes unless inputs_unchanged (the same test, on
@@ -160,24 +172,11 @@
     {%- set state = retention.inputs_state_relation() -%}
     delete from {{ this }}
     {%- if load_relation(state) is not none %}
-    where not exists (
-        select 1
-        from {{ state }}
-        where
-            fingerprint = '{{ fingerprint }}'
-            and checksum = ({{ checksum }})
-    )
+    where not {{ retention._state_matches(state, checksum, fingerprint) }}
     {%- endif %}
 {%- endmacro %}
 
 {#- Post-hook: the checksum and fingerprint for the next run. -#}
 {% macro record_whole_inputs_state(checksum, fingerprint) -%}
-    {%- if not execute or target.type != 'duckdb' -%}
-        {{ return('') }}
-    {%- endif -%}
-    create or replace table {{ retention.inputs_state_relation() }} as
-    select
-        cast(null as date) as cutoff_date,
-        ({{ checksum }}) as checksum,
-        '{{ fingerprint }}' as fingerprint
+    {{ retention._write_inputs_state('null', checksum, fingerprint) }}
 {%- endmacro %}

@@ -28,9 +28,11 @@ def warehouse_dir() -> Path:
     return Path(os.environ.get("RETENTION_WAREHOUSE_DIR", "warehouse")).resolve()
 
 
-def target_path() -> Path:
-    """dbt's target folder (DBT_TARGET_PATH, as dbt itself reads it)."""
-    return PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
+def target_path(env: dict | None = None) -> Path:
+    """dbt's target folder (DBT_TARGET_PATH, as dbt itself reads it) in
+    `env`, by default this process's environment."""
+    return PROJECT_DIR / (os.environ if env is None else env).get(
+        "DBT_TARGET_PATH", "target")
 
 
 class InvocationError(SystemExit):
@@ -150,8 +152,7 @@ def run_dbt(args: list[str], env: dict, *, capture: bool = False,
     result = subprocess.run([dbt_executable(), *args], cwd=cwd, env=env,
                             capture_output=capture, text=True, timeout=timeout)
     if cached is not None and not cached.exists():
-        written = (PROJECT_DIR / env.get("DBT_TARGET_PATH", "target")
-                   / "partial_parse.msgpack")
+        written = target_path(env) / "partial_parse.msgpack"
         if result.returncode == 0 and written.is_file():
             partial = cached.with_suffix(f".{os.getpid()}.partial")
             shutil.copyfile(written, partial)
@@ -179,7 +180,7 @@ def parse_cached(args: list[str], env: dict, cache: Path
         env["DBT_PROJECT_DIR"] = str(PROJECT_DIR)
     given = args[args.index("--vars") + 1] if "--vars" in args else ""
     key = json.dumps([given, env.get("DBT_TARGET"),
-                      env["RETENTION_WAREHOUSE_DIR"] if warehouse.name else ""])
+                      env.get("RETENTION_WAREHOUSE_DIR", "")])
     cache.mkdir(parents=True, exist_ok=True)
     cached = cache / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".msgpack")
     if cached.exists():
