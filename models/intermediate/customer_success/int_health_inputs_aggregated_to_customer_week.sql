@@ -205,41 +205,145 @@ user_counts as (
 
 ),
 
-usage as (
+{#- Usage without joining each snapshot to 60 days of user-days: the
+    user-days and the snapshots of a customer form one series ordered by
+    day number, and a snapshot reads sums over it (a day d is in the last
+    30 days of snapshot S when S - 29 <= d <= S, in the 30 before those
+    when S - 59 <= d <= S - 30):
+    - events: sums over the rows 0-29 and 30-59 days before the snapshot
+      (range frames, ties included);
+    - active users: a running sum of + 1 where a user's island of activity
+      starts (the previous activity day more than 30 days before) and - 1
+      30 days after the island's last day (the next activity day more than
+      30 days after), so it counts each user active in the window once. #}
+{% set epoch = "cast('1970-01-01' as date)" %}
+usage_days as (
 
     select
-        snapshots.snapshot_date,
-        snapshots.customer_id,
-        count(
-            distinct case
-                when user_days.activity_date >= {{ minus_30 }}
-                    then user_days.user_id
-            end
-        ) as active_users_30d,
-        sum(
+        user_days.customer_id,
+        user_days.user_id,
+        user_days.activity_date,
+        user_days.event_count
+
+    from user_days
+    {%- if is_incremental() %}
+
+    {#- the snapshots to compute read the 60 days before them #}
+    where
+        user_days.activity_date >= (
+            select
+                cast({{ dbt.dateadd(
+                    'day', -59, 'min(snapshot_dates.snapshot_date)') }} as date)
+            from snapshot_dates
+        )
+    {%- endif %}
+
+),
+
+{% set user_window = 'over (partition by customer_id, user_id'
+    ~ ' order by activity_date)' %}
+usage_gaps as (
+
+    select
+        customer_id,
+        {{ dbt.datediff(epoch, 'activity_date', 'day') }}
+            as day_number,
+        event_count,
+        {{ dbt.datediff('lag(activity_date) ' ~ user_window,
+                        'activity_date', 'day') }} as days_since_previous,
+        {{ dbt.datediff('activity_date',
+                        'lead(activity_date) ' ~ user_window, 'day') }}
+            as days_to_next
+
+    from usage_days
+
+),
+
+{# one row per customer and day with events or island edges, then the
+   snapshots #}
+usage_series as (
+
+    select
+        customer_id,
+        day_number,
+        sum(event_count) as event_count,
+        sum(active_change) as active_change,
+        cast(null as date) as snapshot_date
+
+    from (
+
+        select
+            customer_id,
+            day_number,
+            event_count,
             case
-                when user_days.activity_date >= {{ minus_30 }}
-                    then user_days.event_count
+                when days_since_previous is null or days_since_previous > 30
+                    then 1
                 else 0
-            end
-        ) as events_30d,
-        sum(
-            case
-                when user_days.activity_date < {{ minus_30 }}
-                    then user_days.event_count
-                else 0
-            end
-        ) as events_previous_30d
+            end as active_change
+
+        from usage_gaps
+
+        union all
+
+        select
+            customer_id,
+            day_number + 30 as day_number,
+            0 as event_count,
+            -1 as active_change
+
+        from usage_gaps
+
+        where days_to_next is null or days_to_next > 30
+
+    ) as changes
+
+    group by 1, 2
+
+    union all
+
+    select
+        customer_id,
+        {{ dbt.datediff(epoch, 'snapshot_date', 'day') }}
+            as day_number,
+        0 as event_count,
+        0 as active_change,
+        snapshot_date
 
     from snapshots
 
-    inner join user_days
-        on
-            snapshots.customer_id = user_days.customer_id
-            and snapshots.snapshot_end > user_days.activity_date
-            and user_days.activity_date >= {{ minus_60 }}
+),
 
-    group by 1, 2
+usage_running as (
+
+    select
+        snapshot_date,
+        customer_id,
+        sum(active_change) over (
+            partition by customer_id
+            order by day_number
+            range between unbounded preceding and current row
+        ) as active_users_30d,
+        sum(event_count) over (
+            partition by customer_id
+            order by day_number
+            range between 29 preceding and current row
+        ) as events_30d,
+        sum(event_count) over (
+            partition by customer_id
+            order by day_number
+            range between 59 preceding and 30 preceding
+        ) as events_previous_30d
+
+    from usage_series
+
+),
+
+usage as (
+
+    select * from usage_running
+
+    where snapshot_date is not null
 
 ),
 
