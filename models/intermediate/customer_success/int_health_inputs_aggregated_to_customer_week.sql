@@ -42,8 +42,6 @@
 {% set key_feature_list =
     "'" ~ var('health_key_features') | join("', '") ~ "'" %}
 {% set snapshot_end = dbt.dateadd('day', 1, 'snapshot_dates.snapshot_date') %}
-{% set minus_30 = dbt.dateadd('day', -30, 'snapshots.snapshot_end') %}
-{% set minus_60 = dbt.dateadd('day', -60, 'snapshots.snapshot_end') %}
 {% set minus_90 = dbt.dateadd('day', -90, 'snapshots.snapshot_end') %}
 {% set minus_180 = dbt.dateadd('day', -180, 'snapshots.snapshot_end') %}
 {% set resolution_hours = 'cast(' ~ dbt.datediff(
