@@ -406,7 +406,7 @@ def keep_build_results(append: bool = False) -> None:
     docs step after it writes its own (the per-model times of the last
     run's builds, which the benchmarks read); and its manifest.json, which
     holds the SQL it compiled, as manifest_build.json for the lineage docs
-    (lineage_docs). append: add this dbt invocation's results to the kept
+    (stage_lineage_docs). append: add this dbt invocation's results to the kept
     ones (a server run builds in two invocations, around the lifetime-value
     fits)."""
     manifest = target_path() / "manifest.json"
@@ -573,51 +573,72 @@ def build_and_publish(args: argparse.Namespace, warehouse: Path, env: dict,
         print(f"dbt build failed (exit {code}): {nothing_published(warehouse)}",
               file=sys.stderr)
         return code
-    # the freshness report (dbt, its own process, opening the working file
-    # read-only) while the gates and the publish read it too
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+    # the freshness report and the lineage docs (dbt, a process each,
+    # opening the working file read-only) while the gates and the publish
+    # read it too; the docs are put in place only once the build is
+    # published
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         freshness = (None if args.no_freshness
                      else pool.submit(report_freshness, env, vars_arg))
+        docs = (None if args.no_docs
+                else pool.submit(stage_lineage_docs, vars_arg, env))
         code, manifest, relations = gate_and_publish(warehouse, dbt_vars, stats)
-    if freshness is not None:
-        freshness.result()
-    if code != 0:
-        return code
-    print(f"Published {len(relations)} marts to {warehouse / 'retention.duckdb'} "
-          f"and {warehouse / 'marts'}/*.parquet")
-    if not args.no_docs:
-        from retention_lib.dashboards import write_dashboards  # noqa: PLC0415
-
-        # the dashboards (this process, from the published file) while dbt
-        # writes the lineage docs (its own process, from the working file)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            started = time.monotonic()
-            pages = pool.submit(write_dashboards, warehouse, manifest)
-            code = lineage_docs(vars_arg, env)
-            folder = pages.result()
+        if freshness is not None:
+            freshness.result()
         if code != 0:
             return code
-        print(f"Lineage docs: {target_path() / 'static_index.html'}")
-        print(f"Dashboards: {folder / 'index.html'} "
-              f"(docs and dashboards {time.monotonic() - started:.0f} s)")
+        print(f"Published {len(relations)} marts to "
+              f"{warehouse / 'retention.duckdb'} and {warehouse / 'marts'}/*.parquet")
+        if docs is not None:
+            from retention_lib.dashboards import write_dashboards  # noqa: PLC0415
+
+            started = time.monotonic()
+            folder = write_dashboards(warehouse, manifest)
+            code = docs.result()
+            if code != 0:
+                return code
+            print(f"Lineage docs: {place_lineage_docs()}")
+            print(f"Dashboards: {folder / 'index.html'} "
+                  f"(docs and dashboards {time.monotonic() - started:.0f} s)")
     run_record.write(warehouse, inputs, future_quarantined(warehouse, relations),
                      all_rows_checked)
     return 0
 
 
-def lineage_docs(vars_arg: list[str], env: dict) -> int:
-    """The single-file lineage docs (target/static_index.html) of the build
-    just made: `dbt docs generate --static --no-compile` on the build's own
-    manifest, put back in place (any dbt command run since may have written
-    a parsed one over it), so that the docs show the SQL the build ran, and the catalog
-    of the working database. Compiling every node a second time cost 8 of
-    the step's 11 s on any data set. The build does not compile analyses:
-    their docs show their source (DECISIONS 115)."""
+LINEAGE_DOCS = ("static_index.html", "index.html", "catalog.json")
+
+
+def stage_lineage_docs(vars_arg: list[str], env: dict) -> int:
+    """The single-file lineage docs of the build just made, written into a
+    target folder of their own (target/docs; `place_lineage_docs` puts them
+    in place once the build is published): `dbt docs generate --static
+    --no-compile` on the build's own manifest, copied there first, so that
+    the docs show the SQL the build ran, and the catalog of the working
+    database, opened read-only (its own partial-parse state, as the
+    freshness report's). It runs beside the gates and the publish: about
+    4 s of a daily run's wall time (DECISIONS 138). Compiling every node a
+    second time cost 8 of the step's 11 s on any data set. The build does
+    not compile analyses: their docs show their source (DECISIONS 115)."""
+    own_target = target_path() / "docs"
+    own_target.mkdir(parents=True, exist_ok=True)
+    for name in LINEAGE_DOCS:
+        (own_target / name).unlink(missing_ok=True)
     built = target_path() / "manifest_build.json"
     if built.is_file():
-        shutil.copyfile(built, target_path() / "manifest.json")
+        shutil.copyfile(built, own_target / "manifest.json")
     reuse = ["--no-compile"] if built.is_file() else []
-    return dbt(["docs", "generate", "--static", *reuse, *vars_arg], env)
+    return dbt(["docs", "generate", "--static", *reuse, *vars_arg],
+               {**env, "RETENTION_DUCKDB_ACCESS_MODE": "read_only",
+                "DBT_TARGET_PATH": str(own_target)})
+
+
+def place_lineage_docs() -> Path:
+    """Copy the staged lineage docs (stage_lineage_docs) into the target
+    folder: target/static_index.html, and the catalog and index.html that
+    `dbt docs serve` reads. Returns the single file's path."""
+    for name in LINEAGE_DOCS:
+        shutil.copyfile(target_path() / "docs" / name, target_path() / name)
+    return target_path() / "static_index.html"
 
 
 def future_quarantined(warehouse: Path, relations: list[tuple[str, str]]) -> int:

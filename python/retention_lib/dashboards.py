@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -732,17 +733,33 @@ def exposures_of(manifest: dict) -> dict[str, dict]:
     return {e["name"]: e for e in manifest.get("exposures", {}).values()}
 
 
+def vega_bundle(cache: Path) -> str:
+    """The Vega, Vega-Lite and Vega-Embed libraries as one script from
+    vl-convert, escaped for a script element. vl-convert builds it in about
+    1.7 s, the same for each version of it: it is kept in `cache`, one file
+    per version, written whole or not at all."""
+    import vl_convert  # noqa: PLC0415 (only here: a large native module)
+
+    kept = cache / f"vl-convert-{vl_convert.__version__}.js"
+    if kept.is_file():
+        return kept.read_text(encoding="utf-8")
+    bundle = vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(bundle, encoding="utf-8")
+    os.replace(partial, kept)
+    return bundle
+
+
 def write_dashboards(warehouse: Path, manifest: dict,
                      folder: Path | None = None) -> Path:
     """Write the pages of the published file of `warehouse` into `folder`
     (default warehouse/dashboards)."""
-    import vl_convert  # noqa: PLC0415 (only here: a large native module)
-
     folder = folder or warehouse / "dashboards"
     folder.mkdir(parents=True, exist_ok=True)
     docs = published_docs(manifest)
     exposures = exposures_of(manifest)
-    bundle = vl_convert.javascript_bundle().replace("</script", "<\\/script")
+    bundle = vega_bundle(warehouse / ".cache")
     data = Data(warehouse / "retention.duckdb")
     try:
         for page in PAGES:
