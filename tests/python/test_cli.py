@@ -227,6 +227,56 @@ def test_full_refresh_switch(monkeypatch, tmp_path):
     assert calls == [["build", "--selector", "make_run"]]
 
 
+@pytest.mark.parametrize("gates_pass", [True, False])
+def test_lineage_docs_are_staged_beside_the_gates_and_placed_once_published(
+        monkeypatch, tmp_path, gates_pass):
+    """The lineage docs are generated while the gates run (dbt in its own
+    target folder, the working file read-only) and copied into target/
+    only when the build was published: a run whose gates fail leaves the
+    last published build's docs in place."""
+    target = tmp_path / "target"
+    monkeypatch.setenv("DBT_TARGET_PATH", str(target))
+    monkeypatch.setenv("RETENTION_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
+    monkeypatch.setenv("DBT_TARGET", "dev")
+    for name in ("RAW_DIR", "AS_OF", "VARS", "FULL_REFRESH"):
+        monkeypatch.delenv(name, raising=False)
+    target.mkdir()
+    (target / "manifest_build.json").write_text("{}")
+    for name in cli.LINEAGE_DOCS:
+        (target / name).write_text("last published build")
+    events = []
+
+    def fake_dbt(args, env):
+        if args[0] == "docs":
+            assert env["RETENTION_DUCKDB_ACCESS_MODE"] == "read_only"
+            own = Path(env["DBT_TARGET_PATH"])
+            assert own == target / "docs"
+            assert (own / "manifest.json").read_text() == "{}"  # the build's
+            assert "--no-compile" in args
+            for name in cli.LINEAGE_DOCS:
+                (own / name).write_text("this build")
+        events.append(args[0])
+        return 0
+
+    def fake_gates(warehouse, dbt_vars, stats):
+        events.append("gates")
+        return (0 if gates_pass else 1), {"nodes": {}}, []
+
+    monkeypatch.setattr(cli, "dbt", fake_dbt)
+    monkeypatch.setattr(cli, "keep_build_results", lambda: None)
+    monkeypatch.setattr(cli, "gate_and_publish", fake_gates)
+    monkeypatch.setattr(cli, "future_quarantined", lambda *a: 0)
+    monkeypatch.setattr(run_record, "write", lambda *a: None)
+    import retention_lib.dashboards as dashboards  # noqa: PLC0415
+    monkeypatch.setattr(dashboards, "write_dashboards",
+                        lambda warehouse, manifest: tmp_path / "dashboards")
+    code = cli.main(["run", "--no-freshness"])
+    assert sorted(events) == ["build", "docs", "gates"]
+    assert code == (0 if gates_pass else 1)
+    expected = "this build" if gates_pass else "last published build"
+    assert {(target / name).read_text() for name in cli.LINEAGE_DOCS} == {expected}
+
+
 def test_a_new_export_folder_leaves_the_parsed_vars_unchanged(monkeypatch, tmp_path):
     """dbt parses the whole project again when a var's value changes (7 s):
     the CLI passes var raw_dir as '$RETENTION_RAW_DIR' and the folder in that

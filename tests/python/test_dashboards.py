@@ -108,3 +108,24 @@ def test_changes_of_rates_are_percentage_points():
     assert format_change(-0.039, "rate") == "-3.9 pp"
     assert format_change(1234.5, "amount") == "+1,234.50"
     assert format_change(None, "count") == "n/a"
+
+
+def test_the_script_bundle_is_built_once_per_vl_convert_version(monkeypatch,
+                                                                 tmp_path):
+    """vl-convert's script bundle (1.7 s to build) is kept per version and
+    read back; a closing script tag inside it is escaped either way."""
+    import vl_convert  # noqa: PLC0415
+
+    from retention_lib.dashboards import vega_bundle  # noqa: PLC0415
+
+    built = []
+    monkeypatch.setattr(vl_convert, "javascript_bundle",
+                        lambda: built.append(1) or "a</script>b")
+    first, second = vega_bundle(tmp_path), vega_bundle(tmp_path)
+    assert first == second == "a<\\/script>b"
+    assert len(built) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [
+        f"vl-convert-{vl_convert.__version__}.js"]
+    monkeypatch.setattr(vl_convert, "__version__", "0.0.0-other")
+    vega_bundle(tmp_path)
+    assert len(built) == 2
