@@ -164,13 +164,14 @@ def parse_cached(args: list[str], env: dict, cache: Path
                  ) -> tuple[dict, Path, Path]:
     """The environment, working folder and partial-parse file of a dbt run
     through the parse cache. dbt reuses a parse only when the vars, the
-    target and the profile as rendered (the DuckDB file's path included)
-    are those it was made with: the run starts in the warehouse's parent
-    folder and names the warehouse relative to it (the profile's path is
-    then the same for every warehouse of that name), and reads the parse
-    that an earlier run with the same vars, target and warehouse name left
-    in the cache (dbt checks it and parses in full when anything else
-    differs, so the cache can cost time, never a wrong result)."""
+    target and the profile as rendered (the DuckDB file's path and access
+    mode included) are those it was made with: the run starts in the
+    warehouse's parent folder and names the warehouse relative to it (the
+    profile's path is then the same for every warehouse of that name), and
+    reads the parse that an earlier run with the same vars, target,
+    warehouse name and access mode left in the cache (dbt checks it and
+    parses in full when anything else differs, so the cache can cost time,
+    never a wrong result)."""
     env = dict(env)
     cwd = PROJECT_DIR
     warehouse = Path(env.get("RETENTION_WAREHOUSE_DIR", ""))
@@ -179,8 +180,11 @@ def parse_cached(args: list[str], env: dict, cache: Path
         env["RETENTION_WAREHOUSE_DIR"] = warehouse.name
         env["DBT_PROJECT_DIR"] = str(PROJECT_DIR)
     given = args[args.index("--vars") + 1] if "--vars" in args else ""
+    # the access mode is part of the profile too: the lineage docs and the
+    # freshness report open the working file read-only
     key = json.dumps([given, env.get("DBT_TARGET"),
-                      env.get("RETENTION_WAREHOUSE_DIR", "")])
+                      env.get("RETENTION_WAREHOUSE_DIR", ""),
+                      env.get("RETENTION_DUCKDB_ACCESS_MODE", "")])
     cache.mkdir(parents=True, exist_ok=True)
     cached = cache / (hashlib.sha256(key.encode()).hexdigest()[:24] + ".msgpack")
     if cached.exists():

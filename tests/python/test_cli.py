@@ -231,9 +231,10 @@ def test_full_refresh_switch(monkeypatch, tmp_path):
 def test_lineage_docs_are_staged_beside_the_gates_and_placed_once_published(
         monkeypatch, tmp_path, gates_pass):
     """The lineage docs are generated while the gates run (dbt in its own
-    target folder, the working file read-only) and copied into target/
-    only when the build was published: a run whose gates fail leaves the
-    last published build's docs in place."""
+    target folder, the working file read-only, after the freshness report,
+    whose parse it starts from) and copied into target/ only when the
+    build was published: a run whose gates fail leaves the last published
+    build's docs in place."""
     target = tmp_path / "target"
     monkeypatch.setenv("DBT_TARGET_PATH", str(target))
     monkeypatch.setenv("RETENTION_WAREHOUSE_DIR", str(tmp_path / "warehouse"))
@@ -244,6 +245,8 @@ def test_lineage_docs_are_staged_beside_the_gates_and_placed_once_published(
     (target / "manifest_build.json").write_text("{}")
     for name in cli.LINEAGE_DOCS:
         (target / name).write_text("last published build")
+    (target / "freshness").mkdir()
+    (target / "freshness" / "partial_parse.msgpack").write_bytes(b"a parse")
     events = []
 
     def fake_dbt(args, env):
@@ -253,6 +256,7 @@ def test_lineage_docs_are_staged_beside_the_gates_and_placed_once_published(
             assert own == target / "docs"
             assert (own / "manifest.json").read_text() == "{}"  # the build's
             assert "--no-compile" in args
+            assert (own / "partial_parse.msgpack").read_bytes() == b"a parse"
             for name in cli.LINEAGE_DOCS:
                 (own / name).write_text("this build")
         events.append(args[0])
@@ -266,12 +270,15 @@ def test_lineage_docs_are_staged_beside_the_gates_and_placed_once_published(
     monkeypatch.setattr(cli, "keep_build_results", lambda: None)
     monkeypatch.setattr(cli, "gate_and_publish", fake_gates)
     monkeypatch.setattr(cli, "future_quarantined", lambda *a: 0)
+    monkeypatch.setattr(cli, "report_freshness",
+                        lambda env, vars_arg: events.append("freshness"))
     monkeypatch.setattr(run_record, "write", lambda *a: None)
     import retention_lib.dashboards as dashboards  # noqa: PLC0415
     monkeypatch.setattr(dashboards, "write_dashboards",
                         lambda warehouse, manifest: tmp_path / "dashboards")
-    code = cli.main(["run", "--no-freshness"])
-    assert sorted(events) == ["build", "docs", "gates"]
+    code = cli.main(["run"])
+    assert sorted(events) == ["build", "docs", "freshness", "gates"]
+    assert events.index("freshness") < events.index("docs")
     assert code == (0 if gates_pass else 1)
     expected = "this build" if gates_pass else "last published build"
     assert {(target / name).read_text() for name in cli.LINEAGE_DOCS} == {expected}
@@ -344,12 +351,13 @@ def test_a_new_export_on_the_same_code_skips_the_unit_tests(monkeypatch, tmp_pat
 def test_the_parse_cache_keys_on_vars_target_and_warehouse_name(tmp_path):
     """Two warehouses of one name share a parse (dbt runs in each one's
     parent folder, where the profile's relative path names it); other vars,
-    another target or another warehouse name do not."""
+    another target, another warehouse name or the read-only access mode
+    (the lineage docs, the freshness report) do not."""
     cache = tmp_path / "cache"
     args = ["build", "--vars", '{"as_of_date": "2025-12-31"}']
 
-    def prepared(warehouse, dbt_args=args, target="dev"):
-        env = runner.dbt_env(warehouse, DBT_TARGET=target)
+    def prepared(warehouse, dbt_args=args, target="dev", **settings):
+        env = runner.dbt_env(warehouse, DBT_TARGET=target, **settings)
         return runner.parse_cached(dbt_args, env, cache)
 
     env, cwd, cached = prepared(tmp_path / "a" / "warehouse")
@@ -363,5 +371,7 @@ def test_the_parse_cache_keys_on_vars_target_and_warehouse_name(tmp_path):
     assert env["DBT_PARTIAL_PARSE_FILE_PATH"] == str(cached)
     others = {prepared(tmp_path / "a" / "warehouse", ["build"])[2],
               prepared(tmp_path / "a" / "warehouse", target="prod")[2],
-              prepared(tmp_path / "a" / "judged")[2]}
-    assert cached not in others and len(others) == 3
+              prepared(tmp_path / "a" / "judged")[2],
+              prepared(tmp_path / "a" / "warehouse",
+                       RETENTION_DUCKDB_ACCESS_MODE="read_only")[2]}
+    assert cached not in others and len(others) == 4
