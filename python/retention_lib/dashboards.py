@@ -754,12 +754,14 @@ def vega_bundle(cache: Path) -> str:
 def write_dashboards(warehouse: Path, manifest: dict,
                      folder: Path | None = None) -> Path:
     """Write the pages of the published file of `warehouse` into `folder`
-    (default warehouse/dashboards)."""
+    (default warehouse/dashboards); the script bundle is kept in .cache
+    beside that folder (vega_bundle), so nothing is written into
+    `warehouse` when `folder` is elsewhere."""
     folder = folder or warehouse / "dashboards"
     folder.mkdir(parents=True, exist_ok=True)
     docs = published_docs(manifest)
     exposures = exposures_of(manifest)
-    bundle = vega_bundle(warehouse / ".cache")
+    bundle = vega_bundle(folder.resolve().parent / ".cache")
     data = Data(warehouse / "retention.duckdb")
     try:
         for page in PAGES:

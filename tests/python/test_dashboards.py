@@ -22,6 +22,10 @@ def pages(clean_build, tmp_path_factory):
     warehouse, target = clean_build
     folder = write_dashboards(warehouse, read_manifest(target / "manifest.json"),
                               tmp_path_factory.mktemp("dashboards"))
+    # the shared build is only read: the script bundle's cache goes beside
+    # the pages' folder (the killed-build test lists the warehouse's files)
+    assert not (warehouse / ".cache").exists()
+    assert (folder.parent / ".cache").is_dir()
     con = duckdb.connect(str(warehouse / "retention.duckdb"), read_only=True)
     yield folder, con
     con.close()
