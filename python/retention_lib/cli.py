@@ -60,23 +60,30 @@ def dbt(args: list[str], env: dict) -> int:
     return code
 
 
+def beside_the_gates(env: dict, own_target: Path) -> dict:
+    """The environment of a dbt run beside the gates and the publish (the
+    freshness report, the lineage docs): the working file opened read-only
+    (RETENTION_DUCKDB_ACCESS_MODE, profiles.yml), as the gates read it,
+    and the artifacts in a target folder of its own (the access mode is
+    part of the profile: sharing the build's partial-parse state would
+    make either parse the whole project again)."""
+    return {**env, "RETENTION_DUCKDB_ACCESS_MODE": "read_only",
+            "DBT_TARGET_PATH": str(own_target)}
+
+
 def report_freshness(env: dict, vars_arg: list[str]) -> list[str]:
     """`dbt source freshness` on the exports just loaded: one line naming
     each export older than its warn_after (how old its latest row is
     against now) or empty. Informative only: the ingest gate judges
     freshness against as_of_date, which is what decides a publish.
-    It runs beside the gates and the publish: dbt opens the working file
-    read-only (RETENTION_DUCKDB_ACCESS_MODE, profiles.yml) and writes its
-    artifacts to a target folder of its own (its own partial-parse state:
-    the access mode is part of the profile, so sharing the build's would
-    make either parse the whole project again); sources.json is then
+    It runs beside the gates and the publish (beside_the_gates: the
+    working file read-only, target/freshness); sources.json is then
     copied into the build's target folder."""
     own_target = target_path() / "freshness"
     path = own_target / "sources.json"
     path.unlink(missing_ok=True)
     result = run_dbt(["source", "freshness", *vars_arg],
-                     {**env, "RETENTION_DUCKDB_ACCESS_MODE": "read_only",
-                      "DBT_TARGET_PATH": str(own_target)}, capture=True)
+                     beside_the_gates(env, own_target), capture=True)
     if not path.exists():
         print(f"source freshness: not checked (dbt exit {result.returncode})")
         return []
@@ -614,12 +621,13 @@ def stage_lineage_docs(vars_arg: list[str], env: dict) -> int:
     in place once the build is published): `dbt docs generate --static
     --no-compile` on the build's own manifest, copied there first, so that
     the docs show the SQL the build ran, and the catalog of the working
-    database, opened read-only (its own partial-parse state, started from
-    the freshness report's, whose profile it shares, when it has none). It
+    database, opened read-only (beside_the_gates; its partial-parse state
+    starts from the freshness report's, whose profile it shares, when it
+    has none). It
     runs beside the gates and the publish: about 4 s of a daily run's wall
-    time (DECISIONS 138). Compiling every node a
-    second time cost 8 of the step's 11 s on any data set. The build does
-    not compile analyses: their docs show their source (DECISIONS 115)."""
+    time (DECISIONS 138). Compiling every node a second time cost 8 of the
+    step's 11 s on any data set. The build does not compile analyses:
+    their docs show their source (DECISIONS 115)."""
     own_target = target_path() / "docs"
     own_target.mkdir(parents=True, exist_ok=True)
     for name in LINEAGE_DOCS:
@@ -633,8 +641,7 @@ def stage_lineage_docs(vars_arg: list[str], env: dict) -> int:
         shutil.copyfile(built, own_target / "manifest.json")
     reuse = ["--no-compile"] if built.is_file() else []
     return dbt(["docs", "generate", "--static", *reuse, *vars_arg],
-               {**env, "RETENTION_DUCKDB_ACCESS_MODE": "read_only",
-                "DBT_TARGET_PATH": str(own_target)})
+               beside_the_gates(env, own_target))
 
 
 def place_lineage_docs() -> Path:
